@@ -1,0 +1,49 @@
+/**
+ * The stable error codes of {@link TwoFactorError}. Match on these, never on the message text.
+ *
+ * - `INVALID_SECRET`: a secret that is empty, too long, not base32, or of an impossible base32 length.
+ * - `INVALID_OPTION`: an option or argument of the wrong type or out of range (digits 3, period 0, NaN counter, …).
+ * - `INVALID_URI`: an otpauth:// URI that cannot be parsed or carries invalid parameters.
+ * - `INVALID_BACKUP_CODES`: a stored backup-code hash string that is malformed or of an unknown version.
+ * - `QR_CAPACITY`: text too long to fit in a QR code at the requested error-correction level.
+ * - `DECRYPTION_FAILED`: a secret stored at rest could not be decrypted (wrong key, tampered data, other user).
+ * - `STORE_CONFLICT`: a storage compare-and-set kept losing to concurrent writers.
+ * - `STORE_ERROR`: a record read from the store is not a valid two-factor record.
+ */
+export type TwoFactorErrorCode =
+  | 'INVALID_SECRET'
+  | 'INVALID_OPTION'
+  | 'INVALID_URI'
+  | 'INVALID_BACKUP_CODES'
+  | 'QR_CAPACITY'
+  | 'DECRYPTION_FAILED'
+  | 'STORE_CONFLICT'
+  | 'STORE_ERROR';
+
+/**
+ * The one error type of this library. Thrown for malformed *arguments* only; a wrong or malformed
+ * *code* typed by a user is a normal `{ valid: false }` result, never an exception.
+ *
+ * Messages name the field and never contain a secret or a code.
+ *
+ * @example
+ * ```ts
+ * try { decodeBase32('not base32!'); }
+ * catch (e) { if (e instanceof TwoFactorError && e.code === 'INVALID_SECRET') console.log(e.message); }
+ * ```
+ */
+export class TwoFactorError extends Error {
+  /** Stable, machine-readable reason. */
+  readonly code: TwoFactorErrorCode;
+
+  /**
+   * @param code - the stable error code
+   * @param message - human-readable text naming the offending field
+   * @param options - standard `ErrorOptions` (`cause`)
+   */
+  constructor(code: TwoFactorErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TwoFactorError';
+    this.code = code;
+  }
+}
