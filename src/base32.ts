@@ -8,7 +8,9 @@ export const MAX_SECRET_BYTES = 1024;
 // Longest base32 text accepted before normalising: the encoding of MAX_SECRET_BYTES plus room for
 // spaces, hyphens and padding that people and other tools add.
 const MAX_BASE32_CHARS = 4096;
-const BASE32_CHARS = /^[A-Z2-7]*$/;
+// Checked before upper-casing: toUpperCase maps some non-ASCII letters onto the alphabet ('ı' → 'I',
+// 'ſ' → 'S', 'ﬀ' → 'FF'), which would silently decode text that is not base32.
+const BASE32_CHARS = /^[A-Za-z2-7]*$/;
 const IGNORED = /[\s-]/g;
 
 /**
@@ -52,11 +54,12 @@ export function decodeBase32(text: string): Uint8Array {
 export function decodeBase32Field(text: unknown, field: string): Uint8Array {
   if (typeof text !== 'string') fail('INVALID_SECRET', field, 'a base32 string or a Uint8Array', text);
   if (text.length > MAX_BASE32_CHARS) fail('INVALID_SECRET', field, `at most ${MAX_BASE32_CHARS} characters of base32`, text);
-  const normalised = text.replace(IGNORED, '').toUpperCase().replace(/=+$/, '');
-  if (normalised.length === 0) fail('INVALID_SECRET', field, 'non-empty base32', text);
-  if (!BASE32_CHARS.test(normalised)) {
+  const compact = text.replace(IGNORED, '').replace(/=+$/, '');
+  if (compact.length === 0) fail('INVALID_SECRET', field, 'non-empty base32', text);
+  if (!BASE32_CHARS.test(compact)) {
     fail('INVALID_SECRET', field, 'base32 (letters A–Z and digits 2–7; spaces, hyphens and trailing "=" allowed)', text);
   }
+  const normalised = compact.toUpperCase();
   const rest = normalised.length % 8;
   if (rest === 1 || rest === 3 || rest === 6) {
     fail('INVALID_SECRET', field, 'base32 of a possible length (a length of 1, 3 or 6 mod 8 encodes no byte string)', text);

@@ -14,3 +14,4 @@ export {
   secondsRemaining,
   MAX_WINDOW_STEPS,
 } from './totp.js';
+export { type OtpauthParams, buildOtpauthUri, parseOtpauthUri, MAX_OTPAUTH_URI_CHARS } from './uri.js';
