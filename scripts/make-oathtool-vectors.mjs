@@ -67,23 +67,27 @@ function secretLength() {
   return below(4) === 0 ? 1 + below(200) : pick([10, 16, 20, 20, 20, 32, 64]);
 }
 
-function timeSeconds() {
+const EDGE_TIMES = [0, 59, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, YEAR_9999_END, YEAR_9999_END + 1, MAX_TIME_SECONDS];
+function timeSeconds(index) {
+  if (index < EDGE_TIMES.length) return EDGE_TIMES[index];
   switch (below(5)) {
     case 0: return below(2 ** 31); // before 2038
     case 1: return 2 ** 31 - 5 + below(2 ** 32 - 2 ** 31 + 10); // around 2038 and 2106 (32-bit rollovers)
     case 2: return below(YEAR_9999_END + 1); // up to the end of year 9999
     case 3: return YEAR_9999_END + 1 + below(MAX_TIME_SECONDS - YEAR_9999_END); // past year 9999
-    default: return pick([0, 59, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, YEAR_9999_END, MAX_TIME_SECONDS]);
+    default: return pick(EDGE_TIMES);
   }
 }
 
-function hotpCounter() {
+// The edges come first so every regeneration covers them, then random counters.
+const EDGE_COUNTERS = [0n, 2n ** 31n - 1n, 2n ** 32n - 1n, 2n ** 32n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 63n, 2n ** 64n - 1n];
+function hotpCounter(index) {
+  if (index < EDGE_COUNTERS.length) return EDGE_COUNTERS[index];
   switch (below(4)) {
     case 0: return BigInt(below(1000));
     case 1: return BigInt(below(2 ** 53));
     case 2: return (BigInt(below(2 ** 32)) << 32n) | BigInt(below(2 ** 32)); // any 64-bit value
-    default:
-      return pick([0n, 2n ** 31n - 1n, 2n ** 32n - 1n, 2n ** 32n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 63n, 2n ** 64n - 1n]);
+    default: return pick(EDGE_COUNTERS);
   }
 }
 
@@ -105,8 +109,8 @@ for (let i = 0; i < TOTP_VECTORS; i++) {
   const algorithm = pick(['SHA1', 'SHA256', 'SHA512']);
   const digits = pick(DIGITS);
   const period = below(8) === 0 ? 1 + below(100_000) : pick(PERIODS_SECONDS);
-  const epoch = below(4) === 0 ? below(2_000_000_000) : 0;
-  const time = Math.max(epoch, timeSeconds());
+  const epoch = i >= EDGE_TIMES.length && below(4) === 0 ? below(2_000_000_000) : 0;
+  const time = Math.max(epoch, timeSeconds(i));
   const args = [`--totp=${algorithm}`, '-d', String(digits), '-s', String(period), '-S', `@${epoch}`, '-N', `@${time}`, ...secretArgs(secret)];
   vectors.push({
     mode: 'totp', algorithm, digits, secretHex: hex(secret), secretBase32: base32(secret),
@@ -116,7 +120,7 @@ for (let i = 0; i < TOTP_VECTORS; i++) {
 for (let i = 0; i < HOTP_VECTORS; i++) {
   const secret = bytes(secretLength());
   const digits = pick(DIGITS);
-  const counter = hotpCounter();
+  const counter = hotpCounter(i);
   // oathtool's HOTP mode is SHA-1 only.
   const args = ['--hotp', '-d', String(digits), '-c', String(counter), ...secretArgs(secret)];
   vectors.push({

@@ -54,7 +54,11 @@ export function decodeBase32(text: string): Uint8Array {
 export function decodeBase32Field(text: unknown, field: string): Uint8Array {
   if (typeof text !== 'string') fail('INVALID_SECRET', field, 'a base32 string or a Uint8Array', text);
   if (text.length > MAX_BASE32_CHARS) fail('INVALID_SECRET', field, `at most ${MAX_BASE32_CHARS} characters of base32`, text);
-  const compact = text.replace(IGNORED, '').replace(/=+$/, '');
+  let compact = text.replace(IGNORED, '');
+  // Trailing padding stripped with a loop: /=+$/ backtracks quadratically on a long run of "=" mid-text.
+  let end = compact.length;
+  while (end > 0 && compact.charCodeAt(end - 1) === 61 /* "=" */) end--;
+  if (end < compact.length) compact = compact.slice(0, end);
   if (compact.length === 0) fail('INVALID_SECRET', field, 'non-empty base32', text);
   if (!BASE32_CHARS.test(compact)) {
     fail('INVALID_SECRET', field, 'base32 (letters A–Z and digits 2–7; spaces, hyphens and trailing "=" allowed)', text);

@@ -6,7 +6,12 @@ import { TwoFactorError, type TwoFactorErrorCode } from '../errors.js';
 export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
-  if (typeof value === 'bigint') return `${value}n`;
+  // Decimal conversion of a huge bigint is quadratic (seconds for a few MB) and would flood the message.
+  if (typeof value === 'bigint') {
+    if (value > 2n ** 64n) return 'a bigint above 2^64';
+    if (value < -(2n ** 64n)) return 'a bigint below −2^64';
+    return `${value}n`;
+  }
   if (typeof value === 'string') return `a string of length ${value.length}`;
   if (Array.isArray(value)) return 'an array';
   if (value instanceof Uint8Array) return `${value.length} bytes`;
