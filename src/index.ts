@@ -15,3 +15,21 @@ export {
   MAX_WINDOW_STEPS,
 } from './totp.js';
 export { type OtpauthParams, buildOtpauthUri, parseOtpauthUri, MAX_OTPAUTH_URI_CHARS } from './uri.js';
+export {
+  type ScryptCost,
+  type HashBackupCodesOptions,
+  type BackupCodeVerifyResult,
+  generateBackupCodes,
+  normalizeBackupCode,
+  hashBackupCodes,
+  verifyBackupCode,
+  countBackupCodes,
+  backupCodesOutdated,
+  BACKUP_CODE_ALPHABET,
+  DEFAULT_BACKUP_CODE_COUNT,
+  MAX_BACKUP_CODE_COUNT,
+  DEFAULT_BACKUP_CODE_LENGTH,
+  MIN_BACKUP_CODE_LENGTH,
+  MAX_BACKUP_CODE_LENGTH,
+  DEFAULT_BACKUP_CODE_COST,
+} from './backup-codes.js';
