@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  entry: { index: 'src/index.ts', qr: 'src/qr.ts' },
   format: ['esm', 'cjs'], // with "type": "module": dist/*.js + dist/*.cjs, and .d.ts + .d.cts
   dts: true,
   clean: true,
