@@ -32,7 +32,16 @@ export type TwoFactorErrorCode =
  * catch (e) { if (e instanceof TwoFactorError && e.code === 'INVALID_SECRET') console.log(e.message); }
  * ```
  */
+// A brand shared by every copy of this class: the ESM and CJS builds (and two installed versions) each
+// define their own TwoFactorError, and `instanceof` must hold for an error thrown by any of them.
+const BRAND = Symbol.for('@inworkjobs/two-factor/TwoFactorError');
+
 export class TwoFactorError extends Error {
+  /** True for an error thrown by any copy of this library (ESM or CJS build, any version). */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
   /** Stable, machine-readable reason. */
   readonly code: TwoFactorErrorCode;
 
@@ -45,5 +54,6 @@ export class TwoFactorError extends Error {
     super(message, options);
     this.name = 'TwoFactorError';
     this.code = code;
+    Object.defineProperty(this, BRAND, { value: true });
   }
 }

@@ -1,7 +1,9 @@
 // HOTP, RFC 4226: HMAC over an 8-byte big-endian counter, dynamic truncation, modulo 10^digits.
 import { integerOption, fail, optionsObject } from './internal/assert.js';
 import { secretBytes } from './base32.js';
-import { algorithmOption, keyedHmac, type Algorithm } from './hmac.js';
+import {
+  algorithmOption, hmacScratch, keyedHmac, keyHmacScratch, macCounter, macCounterOnce, wipeHmacScratch, type Algorithm,
+} from './hmac.js';
 import type { Secret } from './secret.js';
 
 /** Options shared by HOTP and TOTP. */
@@ -45,6 +47,31 @@ export function otpComputer(secret: Uint8Array, algorithm: Algorithm): (hi: numb
       ((digest[offset]! & 0x7f) << 24) | (digest[offset + 1]! << 16) | (digest[offset + 2]! << 8) | digest[offset + 3]!
     );
   };
+}
+
+/**
+ * The 31-bit dynamically truncated values (RFC 4226 §5.3) for `count` consecutive counters from
+ * `hi·2^32 + lo`, with the key scheduled once. What the public functions use: unlike
+ * {@link otpComputer} it allocates no hash state and leaves no key material behind when it returns.
+ * @internal
+ */
+export function otpValues(secret: Uint8Array, algorithm: Algorithm, hi: number, lo: number, count: number): number[] {
+  const values = new Array<number>(count);
+  const s = hmacScratch(algorithm);
+  try {
+    keyHmacScratch(s, secret);
+    const last = s.outputLen - 1;
+    for (let k = 0; k < count; k++) {
+      const digest = count === 1 ? macCounterOnce(s, hi, lo) : macCounter(s, hi, lo);
+      const offset = digest[last]! & 0x0f;
+      values[k] =
+        ((digest[offset]! & 0x7f) << 24) | (digest[offset + 1]! << 16) | (digest[offset + 2]! << 8) | digest[offset + 3]!;
+      if (lo === 0xffffffff) { lo = 0; hi += 1; } else lo += 1;
+    }
+  } finally {
+    wipeHmacScratch(s);
+  }
+  return values;
 }
 
 /** A truncated value as a zero-padded code string. @internal */
@@ -115,7 +142,7 @@ export function generateHotp(secret: Secret, counter: number | bigint, options?:
   const { algorithm, digits } = otpOptions(optionsObject(options));
   const key = secretBytes(secret);
   const [hi, lo] = counterHalves(counterArgument(counter));
-  return formatCode(otpComputer(key, algorithm)(hi, lo), digits);
+  return formatCode(otpValues(key, algorithm, hi, lo, 1)[0]!, digits);
 }
 
 /**
@@ -153,14 +180,13 @@ export function verifyHotp(
   const expected = parseCode(code, digits);
   if (expected < 0) return { valid: false };
   const last = start + BigInt(lookAhead) > MAX_COUNTER ? MAX_COUNTER : start + BigInt(lookAhead);
-  const compute = otpComputer(key, algorithm);
-  let [hi, lo] = counterHalves(start);
-  let matched = -1;
+  const [hi, lo] = counterHalves(start);
   const count = Number(last - start);
+  const values = otpValues(key, algorithm, hi, lo, count + 1);
+  let matched = -1;
   for (let delta = 0; delta <= count; delta++) {
     // No early exit: every candidate costs the same whether or not an earlier one matched.
-    if (valueMatches(compute(hi, lo), digits, expected) && matched < 0) matched = delta;
-    if (lo === 0xffffffff) { lo = 0; hi += 1; } else lo += 1;
+    if (valueMatches(values[delta]!, digits, expected) && matched < 0) matched = delta;
   }
   return matched < 0 ? { valid: false } : { valid: true, counter: start + BigInt(matched), delta: matched };
 }

@@ -1,7 +1,7 @@
 // TOTP, RFC 6238: HOTP over the time step T = floor((unixSeconds − T0) / period).
 import { fail, integerOption, optionsObject } from './internal/assert.js';
 import { secretBytes } from './base32.js';
-import { formatCode, otpComputer, otpOptions, parseCode, valueMatches, type OtpOptions } from './hotp.js';
+import { formatCode, otpOptions, otpValues, parseCode, valueMatches, type OtpOptions } from './hotp.js';
 import type { Secret } from './secret.js';
 
 /** Time options of a TOTP. */
@@ -103,7 +103,7 @@ export function generateTotp(secret: Secret, options?: TotpOptions): string {
   const { algorithm, digits } = otpOptions(opts);
   const step = stepOf(clockOptions(opts));
   const key = secretBytes(secret);
-  return formatCode(otpComputer(key, algorithm)(Math.floor(step / 2 ** 32), step >>> 0), digits);
+  return formatCode(otpValues(key, algorithm, Math.floor(step / 2 ** 32), step >>> 0, 1)[0]!, digits);
 }
 
 function windowOption(value: unknown): { past: number; future: number } {
@@ -112,7 +112,7 @@ function windowOption(value: unknown): { past: number; future: number } {
     const n = integerOption(value, 'window', 0, MAX_WINDOW_STEPS, 1);
     return { past: n, future: n };
   }
-  if (value === null || typeof value !== 'object') fail('INVALID_OPTION', 'window', 'a number of steps or { past, future }', value);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail('INVALID_OPTION', 'window', 'a number of steps or { past, future }', value);
   const { past, future } = value as { past?: unknown; future?: unknown };
   return {
     past: integerOption(past, 'window.past', 0, MAX_WINDOW_STEPS, 0),
@@ -159,11 +159,11 @@ export function verifyTotp(secret: Secret, code: string, options?: TotpVerifyOpt
   const lowest = Math.max(current - past, afterStep === undefined ? 0 : afterStep + 1, 0);
   const highest = current + future;
   if (lowest > highest) return { valid: false };
-  const compute = otpComputer(key, algorithm);
+  const values = otpValues(key, algorithm, Math.floor(lowest / 2 ** 32), lowest >>> 0, highest - lowest + 1);
   let best = 0;
   let bestDistance = Infinity;
   for (let step = lowest; step <= highest; step++) {
-    const matches = valueMatches(compute(Math.floor(step / 2 ** 32), step >>> 0), digits, expected);
+    const matches = valueMatches(values[step - lowest]!, digits, expected);
     const distance = Math.abs(step - current);
     // No early exit; among matches keep the step closest to now (the earlier on a tie, as steps ascend).
     if (matches && distance < bestDistance) { best = step; bestDistance = distance; }

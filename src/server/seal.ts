@@ -1,0 +1,134 @@
+// Secrets at rest: AES-256-GCM through WebCrypto (crypto.subtle), so the server entry runs on Node, Deno,
+// Bun and edge workers alike. The user id is bound as additional data, so a ciphertext only opens for the
+// user it was sealed for.
+import { TwoFactorError } from '../errors.js';
+import { fail } from '../internal/assert.js';
+import { randomBytes } from '../internal/random.js';
+import { encodeBase32, decodeBase32 } from '../base32.js';
+import type { SealedSecret } from './record.js';
+
+/**
+ * Keys for sealing TOTP secrets at rest: `keys` maps a key id to 32 random bytes, `current` names the key
+ * new secrets are sealed with. To rotate, add a key and make it `current`; keep the old ones until every
+ * record has been written again (each record moves to `current` on its next write).
+ */
+export interface EncryptionOptions {
+  keys: Record<string, Uint8Array>;
+  current: string;
+}
+
+const KEY_BYTES = 32;
+const IV_BYTES = 12; // 96 bits, the GCM nonce size NIST SP 800-38D recommends
+const MAX_KID_CHARS = 64;
+
+/** Seals and opens secrets for one service instance; imports each CryptoKey once. @internal */
+export interface Sealer {
+  seal(secret: Uint8Array, userId: string): Promise<SealedSecret>;
+  open(sealed: SealedSecret, userId: string, field: string): Promise<Uint8Array>;
+  /** True when a stored secret should be sealed again (in the clear while a key is configured, or under an old key). */
+  stale(sealed: SealedSecret): boolean;
+}
+
+const encoder = new TextEncoder();
+// The purpose prefix keeps these ciphertexts from being confused with anything else sealed under the same key.
+const additionalData = (userId: string): Uint8Array<ArrayBuffer> => encoder.encode(`two-factor:v1:${userId}`);
+
+/** Validates `encryption` and returns the sealer for it (or the in-the-clear one). @internal */
+export function createSealer(options: EncryptionOptions | undefined): Sealer {
+  if (options === undefined) return plainSealer;
+  if (options === null || typeof options !== 'object') fail('INVALID_OPTION', 'encryption', 'an object { keys, current }', options);
+  const { keys, current } = options;
+  if (keys === null || typeof keys !== 'object' || Array.isArray(keys)) fail('INVALID_OPTION', 'encryption.keys', 'an object of key id → 32 bytes', keys);
+  const raw = new Map<string, Uint8Array<ArrayBuffer>>();
+  for (const [kid, key] of Object.entries(keys)) {
+    if (kid.length === 0 || kid.length > MAX_KID_CHARS) fail('INVALID_OPTION', 'encryption.keys', `key ids of 1–${MAX_KID_CHARS} characters`, kid);
+    if (!(key instanceof Uint8Array) || key.length !== KEY_BYTES) fail('INVALID_OPTION', `encryption.keys.${kid}`, `${KEY_BYTES} bytes (AES-256)`, key);
+    raw.set(kid, Uint8Array.from(key)); // a copy: later changes to the caller's array must not change the key
+  }
+  if (typeof current !== 'string' || !raw.has(current)) fail('INVALID_OPTION', 'encryption.current', 'the id of a key in encryption.keys', current);
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) fail('INVALID_OPTION', 'encryption', 'used where WebCrypto (crypto.subtle) is available', undefined);
+
+  const imported = new Map<string, Promise<CryptoKey>>();
+  const cryptoKey = (kid: string, bytes: Uint8Array<ArrayBuffer>): Promise<CryptoKey> => {
+    let key = imported.get(kid);
+    if (!key) {
+      key = subtle.importKey('raw', bytes, { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']);
+      imported.set(kid, key);
+    }
+    return key;
+  };
+
+  return {
+    async seal(secret, userId) {
+      const iv = new Uint8Array(randomBytes(IV_BYTES));
+      const key = await cryptoKey(current, raw.get(current)!);
+      const ct = new Uint8Array(await subtle.encrypt({ name: 'AES-GCM', iv, additionalData: additionalData(userId) }, key, new Uint8Array(secret)));
+      return { alg: 'A256GCM', kid: current, iv: toBase64url(iv), ct: toBase64url(ct) };
+    },
+    async open(sealed, userId, field) {
+      if (sealed.alg === 'none') return decodeBase32(sealed.secret);
+      const bytes = raw.get(sealed.kid);
+      // Key ids are names, not secrets: naming the missing one tells the operator which key to restore.
+      if (!bytes) throw new TwoFactorError('DECRYPTION_FAILED', `"${field}.kid" must be a key in encryption.keys, got "${sealed.kid}"`);
+      try {
+        const key = await cryptoKey(sealed.kid, bytes);
+        const plain = await subtle.decrypt(
+          { name: 'AES-GCM', iv: fromBase64url(sealed.iv), additionalData: additionalData(userId) },
+          key,
+          fromBase64url(sealed.ct),
+        );
+        return new Uint8Array(plain);
+      } catch (cause) {
+        throw new TwoFactorError(
+          'DECRYPTION_FAILED',
+          `"${field}" must be sealed for this user under key "${sealed.kid}", got a ciphertext that does not authenticate`,
+          { cause },
+        );
+      }
+    },
+    stale: (sealed) => sealed.alg === 'none' || sealed.kid !== current,
+  };
+}
+
+const plainSealer: Sealer = {
+  async seal(secret) {
+    return { alg: 'none', secret: encodeBase32(secret) };
+  },
+  async open(sealed, _userId, field) {
+    if (sealed.alg === 'none') return decodeBase32(sealed.secret);
+    throw new TwoFactorError('DECRYPTION_FAILED', `"encryption" must be configured to open "${field}" (sealed under key "${sealed.kid}"), got undefined`);
+  },
+  stale: () => false,
+};
+
+const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const BASE64URL_VALUES = new Map([...BASE64URL_ALPHABET].map((c, i) => [c, i]));
+
+/** Base64url without padding (RFC 4648 §5). @internal */
+export function toBase64url(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    const chars = i + 2 < bytes.length ? 4 : i + 1 < bytes.length ? 3 : 2;
+    for (let k = 0; k < chars; k++) out += BASE64URL_ALPHABET[(n >> (18 - 6 * k)) & 63];
+  }
+  return out;
+}
+
+/** Decodes base64url without padding; the record validator has already checked the alphabet. @internal */
+export function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(Math.floor((text.length * 3) / 4));
+  let bits = 0;
+  let value = 0;
+  let o = 0;
+  for (const c of text) {
+    value = (value << 6) | BASE64URL_VALUES.get(c)!;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (value >> bits) & 0xff;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,251 @@
+// The conformance suite every TwoFactorStore must pass; runs under vitest (an optional peer dependency).
+import { describe, expect, it } from 'vitest';
+import type { TwoFactorStore } from '../server/store.js';
+import type { TwoFactorRecord } from '../server/record.js';
+
+/** Options of {@link runStoreContract}. */
+export interface StoreContractOptions<S extends TwoFactorStore> {
+  /** Called after each test with the store it used (close connections, drop tables). */
+  teardown?: (store: S) => void | Promise<void>;
+  /** Parallel compare-and-set calls in the race tests; default 20. */
+  concurrency?: number;
+}
+
+/** A valid enabled record, as the service writes it (secret sealed, backup-code hash, counters). */
+function enabledRecord(lastStep: number): TwoFactorRecord {
+  return {
+    schema: 1,
+    state: 'enabled',
+    factor: {
+      secret: { alg: 'A256GCM', kid: 'k-2026', iv: 'AAECAwQFBgcICQoL', ct: 'q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJo' },
+      algorithm: 'SHA1',
+      digits: 6,
+      period: 30,
+      lastStep,
+      backupCodes: '$2fa-bc$v=1$scrypt$N=16384,r=8,p=1$len=10$AAAAAAAAAAAAAAAAAAAAAA$0:AAAAAAAAAAAAAAAAAAAAAA',
+      backupCodesUsed: [],
+      enabledAt: 1_767_225_600_000,
+    },
+    pending: null,
+    failures: 0,
+    lastFailureAt: null,
+  };
+}
+
+/** A valid pending record with non-ASCII text, so stores that mangle encodings fail. */
+function pendingRecord(): TwoFactorRecord {
+  return {
+    schema: 1,
+    state: 'pending',
+    factor: null,
+    pending: {
+      secret: { alg: 'none', secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' },
+      algorithm: 'SHA256',
+      digits: 8,
+      period: 60,
+      createdAt: 1_767_225_600_000,
+      expiresAt: 1_767_226_200_000,
+    },
+    failures: 7,
+    lastFailureAt: 1_767_225_599_999,
+  };
+}
+
+let counter = 0;
+// Fresh user ids per test, so a store backed by a shared database needs no cleaning between tests.
+const freshUser = (label: string): string =>
+  `contract-${label}-${Date.now().toString(36)}-${(counter++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+
+const json = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
+
+/**
+ * Runs the {@link TwoFactorStore} conformance suite under vitest: round trip, versions, conflicts,
+ * deletion, version uniqueness across delete and re-insert, copying, and concurrent compare-and-set
+ * (exactly one winner). Call it at the top level of a test file; `makeStore` is called once per test.
+ *
+ * @param name - shown in the suite title, e.g. `'SqliteStore'`
+ * @param makeStore - returns a ready store (it may share a database across tests: user ids are unique)
+ * @param options - `teardown` after each test, `concurrency` of the race tests (default 20)
+ *
+ * @example
+ * ```ts
+ * // test/my-store.test.ts
+ * import { runStoreContract } from '@inworkjobs/two-factor/testing';
+ * runStoreContract('RedisStore', async () => new RedisStore(await connect()), { teardown: (s) => s.close() });
+ * ```
+ */
+export function runStoreContract<S extends TwoFactorStore>(
+  name: string,
+  makeStore: () => S | Promise<S>,
+  options: StoreContractOptions<S> = {},
+): void {
+  const concurrency = options.concurrency ?? 20;
+  const withStore = (title: string, body: (store: S) => Promise<void>): void => {
+    it(title, async () => {
+      const store = await makeStore();
+      try {
+        await body(store);
+      } finally {
+        await options.teardown?.(store);
+      }
+    });
+  };
+
+  describe(`TwoFactorStore contract: ${name}`, () => {
+    withStore('get of an unknown user is null', async (store) => {
+      expect(await store.get(freshUser('unknown'))).toBeNull();
+    });
+
+    withStore('a record inserted with expectedVersion null reads back JSON-equal, with a numeric version', async (store) => {
+      const user = freshUser('insert');
+      const record = pendingRecord();
+      expect(await store.compareAndSet(user, null, record)).toBe(true);
+      const read = await store.get(user);
+      expect(read).not.toBeNull();
+      expect(read!.record).toEqual(json(record));
+      expect(typeof read!.version).toBe('number');
+      expect(Number.isFinite(read!.version)).toBe(true);
+    });
+
+    withStore('expectedVersion null when a record exists is refused and changes nothing', async (store) => {
+      const user = freshUser('insert-twice');
+      await store.compareAndSet(user, null, pendingRecord());
+      const before = await store.get(user);
+      expect(await store.compareAndSet(user, null, enabledRecord(1))).toBe(false);
+      expect(await store.get(user)).toEqual(before);
+    });
+
+    withStore('an update with the current version succeeds and changes the version', async (store) => {
+      const user = freshUser('update');
+      await store.compareAndSet(user, null, pendingRecord());
+      const first = (await store.get(user))!;
+      expect(await store.compareAndSet(user, first.version, enabledRecord(5))).toBe(true);
+      const second = (await store.get(user))!;
+      expect(second.record).toEqual(json(enabledRecord(5)));
+      expect(second.version).not.toBe(first.version);
+    });
+
+    withStore('an update with a stale or made-up version is refused and changes nothing', async (store) => {
+      const user = freshUser('stale');
+      await store.compareAndSet(user, null, pendingRecord());
+      const first = (await store.get(user))!;
+      await store.compareAndSet(user, first.version, enabledRecord(1));
+      const current = (await store.get(user))!;
+      expect(await store.compareAndSet(user, first.version, enabledRecord(2))).toBe(false);
+      expect(await store.compareAndSet(user, current.version + 1000, enabledRecord(3))).toBe(false);
+      expect(await store.get(user)).toEqual(current);
+    });
+
+    withStore('a versioned write to an absent user is refused and creates nothing', async (store) => {
+      const user = freshUser('absent');
+      expect(await store.compareAndSet(user, 1, enabledRecord(1))).toBe(false);
+      expect(await store.get(user)).toBeNull();
+    });
+
+    withStore('next null deletes with the current version; a stale delete is refused', async (store) => {
+      const user = freshUser('delete');
+      await store.compareAndSet(user, null, pendingRecord());
+      const first = (await store.get(user))!;
+      await store.compareAndSet(user, first.version, enabledRecord(1));
+      expect(await store.compareAndSet(user, first.version, null)).toBe(false);
+      expect((await store.get(user))?.record).toEqual(json(enabledRecord(1)));
+      const current = (await store.get(user))!;
+      expect(await store.compareAndSet(user, current.version, null)).toBe(true);
+      expect(await store.get(user)).toBeNull();
+    });
+
+    withStore('versions never repeat, across delete and re-insert too (no ABA)', async (store) => {
+      const user = freshUser('aba');
+      const seen: number[] = [];
+      for (let round = 0; round < 3; round++) {
+        expect(await store.compareAndSet(user, null, pendingRecord())).toBe(true);
+        const inserted = (await store.get(user))!;
+        seen.push(inserted.version);
+        expect(await store.compareAndSet(user, inserted.version, enabledRecord(round))).toBe(true);
+        const updated = (await store.get(user))!;
+        seen.push(updated.version);
+        expect(await store.compareAndSet(user, updated.version, null)).toBe(true);
+      }
+      expect(new Set(seen).size).toBe(seen.length);
+      // A request that read the record before the deletes must not be able to overwrite the new one.
+      expect(await store.compareAndSet(user, null, pendingRecord())).toBe(true);
+      for (const old of seen) expect(await store.compareAndSet(user, old, enabledRecord(99))).toBe(false);
+      expect((await store.get(user))!.record).toEqual(json(pendingRecord()));
+    });
+
+    withStore('records are copies: changing a passed or returned object changes nothing stored', async (store) => {
+      const user = freshUser('copies');
+      const record = enabledRecord(10);
+      await store.compareAndSet(user, null, record);
+      record.factor!.lastStep = 11;
+      record.factor!.backupCodesUsed.push(3);
+      const read = (await store.get(user))!;
+      expect(read.record.factor!.lastStep).toBe(10);
+      read.record.factor!.lastStep = 12;
+      read.record.factor!.backupCodesUsed.push(4);
+      read.record.failures = 99;
+      const again = (await store.get(user))!;
+      expect(again.record).toEqual(json(enabledRecord(10)));
+      expect(again.version).toBe(read.version);
+    });
+
+    withStore('users are independent', async (store) => {
+      const a = freshUser('a');
+      const b = freshUser('b');
+      await store.compareAndSet(a, null, pendingRecord());
+      await store.compareAndSet(b, null, enabledRecord(1));
+      const readA = (await store.get(a))!;
+      expect(await store.compareAndSet(a, readA.version, null)).toBe(true);
+      expect(await store.get(a)).toBeNull();
+      expect((await store.get(b))!.record).toEqual(json(enabledRecord(1)));
+    });
+
+    withStore('user ids of 256 characters, with spaces, quotes and non-ASCII, are kept apart exactly', async (store) => {
+      const base = freshUser('ids');
+      const ids = [
+        `${base} "quoted" 'x'; DROP TABLE users; --`,
+        `${base} ÄÖÜ ß 用户 🔐`,
+        (base + 'x'.repeat(256)).slice(0, 256),
+        (base + 'x'.repeat(256)).slice(0, 255),
+      ];
+      for (const [i, id] of ids.entries()) expect(await store.compareAndSet(id, null, enabledRecord(i))).toBe(true);
+      for (const [i, id] of ids.entries()) expect((await store.get(id))!.record.factor!.lastStep).toBe(i);
+    });
+
+    withStore(`of ${concurrency} concurrent updates with one expected version, exactly one wins`, async (store) => {
+      const user = freshUser('race');
+      await store.compareAndSet(user, null, pendingRecord());
+      const { version } = (await store.get(user))!;
+      const results = await Promise.all(
+        Array.from({ length: concurrency }, (_, i) => store.compareAndSet(user, version, enabledRecord(1000 + i))),
+      );
+      const winners = results.flatMap((won, i) => (won ? [i] : []));
+      expect(winners).toHaveLength(1);
+      expect((await store.get(user))!.record).toEqual(json(enabledRecord(1000 + winners[0]!)));
+    });
+
+    withStore(`of ${concurrency} concurrent inserts, exactly one wins`, async (store) => {
+      const user = freshUser('insert-race');
+      const results = await Promise.all(
+        Array.from({ length: concurrency }, (_, i) => store.compareAndSet(user, null, enabledRecord(2000 + i))),
+      );
+      const winners = results.flatMap((won, i) => (won ? [i] : []));
+      expect(winners).toHaveLength(1);
+      expect((await store.get(user))!.record).toEqual(json(enabledRecord(2000 + winners[0]!)));
+    });
+
+    withStore(`of ${concurrency} concurrent deletes and updates with one expected version, exactly one wins`, async (store) => {
+      const user = freshUser('delete-race');
+      await store.compareAndSet(user, null, enabledRecord(1));
+      const { version } = (await store.get(user))!;
+      const results = await Promise.all(
+        Array.from({ length: concurrency }, (_, i) => store.compareAndSet(user, version, i % 2 === 0 ? null : enabledRecord(3000 + i))),
+      );
+      const winners = results.flatMap((won, i) => (won ? [i] : []));
+      expect(winners).toHaveLength(1);
+      const after = await store.get(user);
+      if (winners[0]! % 2 === 0) expect(after).toBeNull();
+      else expect(after!.record).toEqual(json(enabledRecord(3000 + winners[0]!)));
+    });
+  });
+}

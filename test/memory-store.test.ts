@@ -1,0 +1,4 @@
+import { runStoreContract } from '../src/testing/index.js';
+import { MemoryStore } from '../src/server/index.js';
+
+runStoreContract('MemoryStore', () => new MemoryStore());

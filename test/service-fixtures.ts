@@ -1,0 +1,64 @@
+// Shared set-up for the service suites: a manual clock, a real MemoryStore (optionally wrapped to count
+// or break calls), cheap scrypt so suites stay fast, and every event recorded.
+import { createTwoFactor, MemoryStore, type TwoFactorEvent, type TwoFactorOptions, type TwoFactorStore, type TwoFactorRecord, type StoredRecord } from '../src/server/index.js';
+import { codeAt, ManualClock } from '../src/testing/index.js';
+
+/** The cheapest scrypt cost hashBackupCodes accepts (1 MiB); production uses the default. */
+export const CHEAP_SCRYPT = { N: 1024, r: 8, p: 1 };
+/** 2026-01-01T00:00:05Z: five seconds into a 30-second step. */
+export const START_MS = Date.UTC(2026, 0, 1, 0, 0, 5);
+export const STEP_MS = 30_000;
+
+/** A MemoryStore that counts the calls reaching it (a spy on a real store, not a mock). */
+export class CountingStore implements TwoFactorStore {
+  readonly inner = new MemoryStore();
+  gets = 0;
+  writes = 0;
+  get(userId: string): Promise<StoredRecord | null> {
+    this.gets++;
+    return this.inner.get(userId);
+  }
+  compareAndSet(userId: string, expectedVersion: number | null, next: TwoFactorRecord | null): Promise<boolean> {
+    this.writes++;
+    return this.inner.compareAndSet(userId, expectedVersion, next);
+  }
+}
+
+export function setup(options: Partial<TwoFactorOptions> = {}) {
+  const clock = new ManualClock(START_MS);
+  const store = (options.store as CountingStore | undefined) ?? new CountingStore();
+  const events: TwoFactorEvent[] = [];
+  const twoFactor = createTwoFactor({
+    issuer: 'InworkJobs',
+    now: clock.now,
+    backupCodes: { cost: CHEAP_SCRYPT },
+    onEvent: (event) => {
+      events.push(event);
+    },
+    ...options,
+    store,
+  });
+  return { clock, store, events, twoFactor };
+}
+
+type Context = ReturnType<typeof setup>;
+
+/** Enrols and confirms `userId`; returns the secret and the backup codes. The clock is left on the confirming step. */
+export async function enrol({ twoFactor, clock }: Context, userId = 'alice', totp?: Parameters<typeof codeAt>[2]) {
+  const enrollment = await twoFactor.beginEnrollment(userId, { accountName: `${userId}@example.com` });
+  const confirmed = await twoFactor.confirmEnrollment(userId, codeAt(enrollment.secret, clock.now(), totp));
+  if (!confirmed.ok) throw new Error(`enrolment failed: ${confirmed.reason}`);
+  return { secret: enrollment.secret, backupCodes: confirmed.backupCodes, enrollment };
+}
+
+/** The stored record of `userId`, read straight from the store. */
+export async function stored(store: CountingStore, userId = 'alice'): Promise<StoredRecord | null> {
+  return store.inner.get(userId);
+}
+
+/** Replaces the stored record of `userId` through the store's own compare-and-set. */
+export async function overwrite(store: CountingStore, userId: string, change: (record: TwoFactorRecord) => TwoFactorRecord): Promise<void> {
+  const current = await store.inner.get(userId);
+  if (!current) throw new Error('no record');
+  if (!(await store.inner.compareAndSet(userId, current.version, change(current.record)))) throw new Error('lost a race in a test');
+}

@@ -1,0 +1,168 @@
+// Single use across processes: several separate Node processes verify the same code against one database
+// at the same moment, as instances of an app behind a load balancer would; exactly one may succeed.
+// SQLite (a file in WAL mode) always; the PostgreSQL server when TWO_FACTOR_PG_URL is set (PGlite is
+// in-process, so it cannot be shared).
+import Database from 'better-sqlite3';
+import { build } from 'esbuild';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { TwoFactorStore } from '../src/server/index.js';
+import { PostgresStore } from '../src/stores/postgres.js';
+import { SqliteStore } from '../src/stores/sqlite.js';
+import { freshTable } from './support/store-fixtures.js';
+import { STEP_MS, T0_MS, codeAt, enableUser, serviceOn } from './support/two-factor-user.js';
+
+const WORKERS = 6;
+const ROUNDS = 4;
+const root = fileURLToPath(new URL('..', import.meta.url));
+// Inside the repository, so the bundle's `import 'better-sqlite3'` / `import 'pg'` resolve from node_modules.
+const workerFile = join(root, 'test-artifacts', `store-worker-${process.pid}.mjs`);
+const dir = mkdtempSync(join(tmpdir(), 'two-factor-multiprocess-'));
+
+beforeAll(async () => {
+  mkdirSync(join(root, 'test-artifacts'), { recursive: true });
+  await build({
+    entryPoints: [join(root, 'test/support/store-worker.ts')],
+    outfile: workerFile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: ['better-sqlite3', 'pg'],
+    logLevel: 'error',
+  });
+});
+afterAll(() => {
+  rmSync(workerFile, { force: true });
+  rmSync(dir, { recursive: true, force: true });
+});
+
+type Outcome = { result?: { ok: boolean; method?: string; reason?: string }; error?: { code?: string; message: string }; conflicts: number };
+
+/** A worker process and the lines it prints. */
+class Worker {
+  readonly proc: ChildProcessWithoutNullStreams;
+  readonly #lines: string[] = [];
+  readonly #waiting: ((line: string) => void)[] = [];
+  stderr = '';
+
+  constructor(config: object) {
+    this.proc = spawn(process.execPath, [workerFile, JSON.stringify(config)], { cwd: root, stdio: 'pipe' });
+    this.proc.stderr.on('data', (chunk) => (this.stderr += chunk));
+    createInterface({ input: this.proc.stdout }).on('line', (line) => {
+      const waiter = this.#waiting.shift();
+      if (waiter) waiter(line);
+      else this.#lines.push(line);
+    });
+  }
+
+  next(): Promise<unknown> {
+    const line = this.#lines.shift();
+    if (line !== undefined) return Promise.resolve(JSON.parse(line));
+    return new Promise((resolve, reject) => {
+      this.#waiting.push((l) => resolve(JSON.parse(l)));
+      this.proc.once('exit', (code) => reject(new Error(`worker exited with ${code}: ${this.stderr}`)));
+    });
+  }
+
+  async stop(): Promise<number | null> {
+    this.proc.stdin.end();
+    if (this.proc.exitCode !== null) return this.proc.exitCode;
+    return new Promise((resolve) => this.proc.once('exit', resolve));
+  }
+}
+
+/** Sends one command to every worker at once; all start verify() at the same wall-clock instant. */
+async function race(workers: Worker[], command: { userId: string; code: string; nowMs: number }): Promise<Outcome[]> {
+  const line = `${JSON.stringify({ ...command, goAtMs: Date.now() + 200 })}\n`;
+  for (const w of workers) w.proc.stdin.write(line);
+  return (await Promise.all(workers.map((w) => w.next()))) as Outcome[];
+}
+
+function raceSuite(name: string, open: () => Promise<{ store: TwoFactorStore; config: object; close: () => Promise<void> | void }>) {
+  describe(`${WORKERS} processes, one database: ${name}`, () => {
+    let workers: Worker[] = [];
+    let close: () => Promise<void> | void = () => {};
+    let twoFactor: ReturnType<typeof serviceOn>;
+    const clock = { nowMs: T0_MS };
+    let secret = '';
+    let backupCodes: string[] = [];
+    let conflicts = 0;
+
+    beforeAll(async () => {
+      const opened = await open();
+      close = opened.close;
+      twoFactor = serviceOn(opened.store, clock);
+      ({ secret, backupCodes } = await enableUser(twoFactor, clock, 'racer'));
+      workers = Array.from({ length: WORKERS }, () => new Worker(opened.config));
+      expect(await Promise.all(workers.map((w) => w.next()))).toEqual(Array(WORKERS).fill('ready'));
+    });
+
+    afterAll(async () => {
+      const codes = await Promise.all(workers.map((w) => w.stop()));
+      await close();
+      expect(codes).toEqual(Array(WORKERS).fill(0));
+    });
+
+    test(`one TOTP code: exactly one process succeeds, ${ROUNDS} rounds`, async () => {
+      for (let round = 0; round < ROUNDS; round++) {
+        clock.nowMs += STEP_MS;
+        const outcomes = await race(workers, { userId: 'racer', code: codeAt(secret, clock.nowMs), nowMs: clock.nowMs });
+        expect(outcomes.filter((o) => o.error)).toEqual([]);
+        expect(outcomes.filter((o) => o.result?.ok).map((o) => o.result)).toEqual([{ ok: true, method: 'totp', backupCodesRemaining: 10 }]);
+        expect(outcomes.filter((o) => !o.result?.ok).map((o) => o.result?.reason)).toEqual(Array(WORKERS - 1).fill('replayed'));
+        conflicts += outcomes.reduce((n, o) => n + o.conflicts, 0);
+      }
+    });
+
+    test(`one backup code: exactly one process succeeds, ${ROUNDS} rounds`, async () => {
+      for (let round = 0; round < ROUNDS; round++) {
+        clock.nowMs += STEP_MS;
+        const outcomes = await race(workers, { userId: 'racer', code: backupCodes[round]!, nowMs: clock.nowMs });
+        expect(outcomes.filter((o) => o.error)).toEqual([]);
+        expect(outcomes.filter((o) => o.result?.ok).map((o) => o.result)).toEqual([
+          { ok: true, method: 'backup-code', backupCodesRemaining: 10 - round - 1 },
+        ]);
+        expect(outcomes.filter((o) => !o.result?.ok).map((o) => o.result?.reason)).toEqual(Array(WORKERS - 1).fill('invalid'));
+        conflicts += outcomes.reduce((n, o) => n + o.conflicts, 0);
+      }
+      expect(await twoFactor.status('racer')).toMatchObject({ state: 'enabled', backupCodesRemaining: 10 - ROUNDS });
+    });
+
+    test('the processes really overlapped: some compareAndSet calls lost to another process', () => {
+      // Without overlap the runs would be sequential and prove nothing about atomicity.
+      expect(conflicts).toBeGreaterThan(0);
+    });
+  });
+}
+
+raceSuite('SQLite file in WAL mode', async () => {
+  const file = join(dir, 'race.sqlite');
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  const store = new SqliteStore(db, { table: 'two_factor' });
+  await store.migrate();
+  return { store, config: { kind: 'sqlite', file, table: 'two_factor' }, close: () => void db.close() };
+});
+
+const PG_URL = process.env.TWO_FACTOR_PG_URL;
+if (PG_URL) {
+  raceSuite('PostgreSQL server', async () => {
+    const pool = new pg.Pool({ connectionString: PG_URL, max: 4 });
+    pool.on('error', () => {});
+    const table = freshTable('race');
+    const store = new PostgresStore(pool, { table });
+    await store.migrate();
+    return { store, config: { kind: 'postgres', url: PG_URL, table }, close: () => pool.end() };
+  });
+} else if (process.env.CI) {
+  test('CI runs the cross-process test against a PostgreSQL server', () => {
+    expect.fail('TWO_FACTOR_PG_URL is not set: .ci/run must start one with scripts/pg-test-server.sh start');
+  });
+}

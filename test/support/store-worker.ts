@@ -1,0 +1,64 @@
+// One separate Node process of the cross-process single-use test (bundled by esbuild before it runs).
+//
+// argv[2]: JSON { kind: 'sqlite', file, table } | { kind: 'postgres', url, table }
+// stdout:  "ready" once connected, then one JSON line per command
+// stdin:   one JSON line per command { userId, code, nowMs, goAtMs }: the worker sets its clock to nowMs,
+//          spins until the wall clock reaches goAtMs (so all workers start within a fraction of a
+//          millisecond), calls verify() and answers { result } or { error }, plus how many of its
+//          compareAndSet calls lost to another writer.
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { createInterface } from 'node:readline';
+import type { TwoFactorStore } from '../../src/server/index.js';
+import { PostgresStore } from '../../src/stores/postgres.js';
+import { SqliteStore } from '../../src/stores/sqlite.js';
+import { serviceOn } from './two-factor-user.js';
+
+type Config = { kind: 'sqlite'; file: string; table: string } | { kind: 'postgres'; url: string; table: string };
+const config = JSON.parse(process.argv[2]!) as Config;
+
+let close: () => Promise<void> | void;
+let inner: TwoFactorStore;
+if (config.kind === 'sqlite') {
+  const db = new Database(config.file); // default timeout (busy_timeout) 5000 ms
+  db.pragma('journal_mode = WAL');
+  inner = new SqliteStore(db, { table: config.table });
+  close = () => void db.close();
+} else {
+  const pool = new pg.Pool({ connectionString: config.url, max: 2 });
+  pool.on('error', () => {});
+  inner = new PostgresStore(pool, { table: config.table });
+  await pool.query('SELECT 1'); // connect before the start signal, not during the race
+  close = () => pool.end();
+}
+
+let conflicts = 0;
+const store: TwoFactorStore = {
+  get: (userId) => inner.get(userId),
+  compareAndSet: async (userId, expectedVersion, next) => {
+    const done = await inner.compareAndSet(userId, expectedVersion, next);
+    if (!done) conflicts++;
+    return done;
+  },
+};
+const clock = { nowMs: 0 };
+const twoFactor = serviceOn(store, clock);
+// Warm up (JIT, statement preparation) on a user nobody has, so the race measures the real calls.
+await twoFactor.status('warm-up');
+
+const out = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
+out('ready');
+for await (const line of createInterface({ input: process.stdin })) {
+  const { userId, code, nowMs, goAtMs } = JSON.parse(line) as { userId: string; code: string; nowMs: number; goAtMs: number };
+  clock.nowMs = nowMs;
+  conflicts = 0;
+  while (Date.now() < goAtMs) {
+    // spin: a timer would wake each process at a different moment
+  }
+  try {
+    out({ result: await twoFactor.verify(userId, code), conflicts });
+  } catch (error) {
+    out({ error: { name: (error as Error).name, code: (error as { code?: string }).code, message: (error as Error).message }, conflicts });
+  }
+}
+await close();
