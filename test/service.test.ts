@@ -213,11 +213,11 @@ describe('re-enrolment while enabled', () => {
 });
 
 describe('throttling', () => {
-  it('the default schedule: 3 free failures, then 1 s, 2 s, 4 s … with exact retryAfterMs, capped at 15 min', () => {
-    expect(DEFAULT_THROTTLE).toEqual({ freeFailures: 3, baseDelayMs: 1000, maxDelayMs: 900_000 });
-    const delays = Array.from({ length: 16 }, (_, failures) => throttleDelayMs(failures, DEFAULT_THROTTLE));
-    expect(delays).toEqual([0, 0, 0, 0, 1000, 2000, 4000, 8000, 16_000, 32_000, 64_000, 128_000, 256_000, 512_000, 900_000, 900_000]);
-    expect(throttleDelayMs(10_000, DEFAULT_THROTTLE)).toBe(900_000);
+  it('the default schedule: 3 free failures, then 1 s, 2 s, 4 s … with exact retryAfterMs, capped at 1 h', () => {
+    expect(DEFAULT_THROTTLE).toEqual({ freeFailures: 3, baseDelayMs: 1000, maxDelayMs: 3_600_000 });
+    const delays = Array.from({ length: 18 }, (_, failures) => throttleDelayMs(failures, DEFAULT_THROTTLE));
+    expect(delays).toEqual([0, 0, 0, 0, 1000, 2000, 4000, 8000, 16_000, 32_000, 64_000, 128_000, 256_000, 512_000, 1_024_000, 2_048_000, 3_600_000, 3_600_000]);
+    expect(throttleDelayMs(10_000, DEFAULT_THROTTLE)).toBe(3_600_000);
     expect(retryAfterMs(5, 10_000, 10_500, DEFAULT_THROTTLE)).toBe(1500);
     expect(retryAfterMs(5, 10_000, 12_000, DEFAULT_THROTTLE)).toBe(0);
     expect(retryAfterMs(0, null, 0, DEFAULT_THROTTLE)).toBe(0);
