@@ -57,6 +57,16 @@ async function calibrate(c, targetNs, warmupNs) {
   }
 }
 
+/**
+ * Median over rounds of a's sample / b's sample. Samples of one round are taken back to back, so this
+ * paired ratio cancels load that drifts between rounds better than a ratio of two medians does.
+ */
+export function pairedRatio(a, b) {
+  const n = Math.min(a.perRound?.length ?? 0, b.perRound?.length ?? 0);
+  if (n === 0) return NaN;
+  return median(Array.from({ length: n }, (_, i) => a.perRound[i] / b.perRound[i]));
+}
+
 export const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -99,7 +109,7 @@ export async function measureGroup(group, { rounds, sampleNs, warmupNs }) {
     // Interquartile spread relative to the median, to show how noisy the figure is.
     const q1 = sorted[Math.floor((sorted.length - 1) / 4)];
     const q3 = sorted[Math.ceil(((sorted.length - 1) * 3) / 4)];
-    Object.assign(t.result, { opsPerSec: m, samples: t.samples.length, spreadPct: ((q3 - q1) / m) * 100 });
+    Object.assign(t.result, { opsPerSec: m, samples: t.samples.length, spreadPct: ((q3 - q1) / m) * 100, perRound: t.samples });
     if (t.c.bytes !== undefined) t.result.bytes = typeof t.c.bytes === 'function' ? t.c.bytes() : t.c.bytes;
   }
   return results;

@@ -29,11 +29,11 @@ const OTP_OPTIONS = {
   time: { type: 'string' },
 } as const;
 
-const SECRET_HELP = `Secret (base32), first found of:
+const SECRET_HELP = `Secret (base32), one of:
   --secret-env NAME   read it from environment variable NAME
-  --secret-stdin      read it from standard input
-  TWO_FACTOR_SECRET   environment variable
-  --secret VALUE      on the command line (visible in the process list: avoid on shared machines)`;
+  --secret-stdin      read it from standard input (e.g. a pipe from a password manager)
+  --secret VALUE      on the command line (visible in the process list: avoid on shared machines)
+  TWO_FACTOR_SECRET   environment variable, used when none of the options above is given`;
 const OTP_HELP = `  --algorithm SHA1|SHA256|SHA512   default SHA1
   --digits N          6–10, default 6
   --period SECONDS    TOTP step, default 30
@@ -56,7 +56,8 @@ Prints a new secret from the operating system's CSPRNG.
   --bytes N        16–1024, default 20 (160 bits, RFC 4226 R6)
   --format F       base32 (default), setup-key (groups of 4), or hex`,
     options: { bytes: { type: 'string' }, format: { type: 'string' } },
-    run(values) {
+    run(values, positionals) {
+      noPositionals('secret', positionals);
       const bytes = values.bytes === undefined ? undefined : intArg(values.bytes, 'bytes');
       const secret = generateSecret(bytes === undefined ? undefined : { bytes });
       const format = (values.format as string | undefined) ?? 'base32';
@@ -75,7 +76,8 @@ Prints the code an authenticator app shows for the secret.
 ${SECRET_HELP}
 ${OTP_HELP}`,
     options: { ...SECRET_OPTIONS, ...OTP_OPTIONS },
-    async run(values) {
+    async run(values, positionals) {
+      noPositionals('code', positionals);
       const secret = await readSecret(values, true);
       const otp = otpArgs(values);
       if (otp.counter !== undefined) out(generateHotp(secret!, otp.counter, otp));
@@ -123,7 +125,8 @@ first on its own line as "secret: …".
 ${SECRET_HELP}
 ${OTP_HELP}`,
     options: { ...SECRET_OPTIONS, ...OTP_OPTIONS, account: { type: 'string' }, issuer: { type: 'string' }, image: { type: 'string' } },
-    async run(values) {
+    async run(values, positionals) {
+      noPositionals('uri', positionals);
       out(await uriFromArgs(values));
       return 0;
     },
@@ -137,7 +140,8 @@ Renders TEXT (or the otpauth URI built from the uri options) as an SVG QR code t
   --out FILE          write the SVG to FILE instead of standard output
   --terminal          print a text rendering instead of SVG
   --level L|M|Q|H     error correction, default M
-  --margin N          quiet zone in modules, default 4`,
+  --margin N          quiet zone in modules, default 4 (2 with --terminal)
+The uri options (--account, --issuer, --image, the secret and otp options) are those of "two-factor uri".`,
     options: {
       ...SECRET_OPTIONS,
       ...OTP_OPTIONS,
@@ -179,7 +183,8 @@ never the codes) on a last line starting with "hash: ".
   --count N      how many codes, default 10
   --length N     characters per code, default 10`,
     options: { count: { type: 'string' }, length: { type: 'string' }, hash: { type: 'boolean' } },
-    async run(values) {
+    async run(values, positionals) {
+      noPositionals('backup-codes', positionals);
       const codes = generateBackupCodes({
         count: values.count === undefined ? undefined : intArg(values.count, 'count'),
         length: values.length === undefined ? undefined : intArg(values.length, 'length'),
@@ -200,6 +205,9 @@ ${Object.entries(COMMANDS)
   .map(([name, c]) => `  ${name.padEnd(14)}${c.summary}`)
   .join('\n')}
 
+Exit status: 0 done (verify: the code is valid), 1 verify: the code is not valid, 2 bad input
+(one line on standard error; secrets and codes are never repeated there).
+
 Example:
   export TWO_FACTOR_SECRET=$(two-factor secret)
   two-factor code
@@ -209,25 +217,36 @@ function out(text: string): void {
   process.stdout.write(text + '\n');
 }
 
+// Positional arguments are never echoed: a secret pasted in the wrong place must not reach a log.
+function noPositionals(command: string, positionals: string[]): void {
+  if (positionals.length > 0) {
+    throw new UsageError(`"${command}" takes no arguments, got ${positionals.length} (secrets go in --secret-env, --secret-stdin or TWO_FACTOR_SECRET)`);
+  }
+}
+
 function intArg(value: string | boolean | undefined, name: string): number {
   if (typeof value !== 'string' || !/^-?\d+$/.test(value)) throw new UsageError(`"--${name}" must be an integer, got ${String(value)}`);
   return Number(value);
 }
 
 async function readSecret(values: Values, required: boolean): Promise<Uint8Array | undefined> {
+  // An explicit option wins over the ambient TWO_FACTOR_SECRET; two explicit sources are a mistake.
+  const given = (['secret-env', 'secret-stdin', 'secret'] as const).filter((name) => values[name] !== undefined);
+  if (given.length > 1) throw new UsageError(`give the secret one way only, got ${given.map((name) => `--${name}`).join(' and ')}`);
   let text: string | undefined;
   if (typeof values['secret-env'] === 'string') {
     text = process.env[values['secret-env']];
-    if (text === undefined) throw new UsageError(`environment variable ${values['secret-env']} (from "--secret-env") is not set`);
+    if (text === undefined || text === '') throw new UsageError(`environment variable ${values['secret-env']} (from "--secret-env") is not set`);
   } else if (values['secret-stdin']) {
     text = readFileSync(0, 'utf8').trim();
-  } else if (process.env.TWO_FACTOR_SECRET !== undefined && process.env.TWO_FACTOR_SECRET !== '') {
-    text = process.env.TWO_FACTOR_SECRET;
+    if (text === '') throw new UsageError('no secret on standard input (from "--secret-stdin")');
   } else if (typeof values.secret === 'string') {
     text = values.secret;
+  } else if (process.env.TWO_FACTOR_SECRET !== undefined && process.env.TWO_FACTOR_SECRET !== '') {
+    text = process.env.TWO_FACTOR_SECRET;
   }
   if (text === undefined) {
-    if (required) throw new UsageError('no secret given: use --secret-env NAME, --secret-stdin, TWO_FACTOR_SECRET or --secret');
+    if (required) throw new UsageError('no secret given: use --secret-env NAME, --secret-stdin, --secret or TWO_FACTOR_SECRET');
     return undefined;
   }
   return secretBytes(text);
@@ -318,7 +337,10 @@ async function main(argv: string[]): Promise<number> {
   try {
     parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message} (try: two-factor ${name} --help)`);
+    // Node's own wording suggests "--" tricks; an unknown option is usually a typo, so say just that.
+    const unknown = /^Unknown option '([^']*)'/.exec((error as Error).message);
+    const problem = unknown ? `unknown option "${unknown[1]}" for "${name}"` : (error as Error).message;
+    throw new UsageError(`${problem} (try: two-factor ${name} --help)`);
   }
   return command.run(parsed.values as Values, parsed.positionals);
 }
@@ -333,7 +355,7 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     // One clear line, no stack trace: bad input is the user's to fix, not a crash.
     const message = error instanceof TwoFactorError || error instanceof UsageError ? (error as Error).message : `unexpected error: ${String((error as Error)?.message ?? error)}`;
-    process.stderr.write(`two-factor: ${message}\n`);
+    process.stderr.write(`two-factor: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
     process.exitCode = 2;
   },
 );

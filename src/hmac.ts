@@ -1,13 +1,9 @@
-// Algorithm → hash table, and an HMAC keyed once and reused for every counter of a verification window.
-import { hmac } from '@noble/hashes/hmac.js';
-import { sha1 } from '@noble/hashes/legacy.js';
-import { sha256, sha512 } from '@noble/hashes/sha2.js';
+// Algorithm → hash table, and HMAC (RFC 2104) keyed once and reused for every counter of a window.
 import { fail } from './internal/assert.js';
+import { HASH_SPECS, hashBytes, wordsToBytes, type HashSpec } from './internal/sha.js';
 
 /** The HMAC hash of an OTP (RFC 6238 §1.2): SHA-1 is the default and what every authenticator app supports. */
 export type Algorithm = 'SHA1' | 'SHA256' | 'SHA512';
-
-const HASHES = { SHA1: sha1, SHA256: sha256, SHA512: sha512 } as const;
 
 /** Validates an `algorithm` option (exact spelling; loose spellings are accepted only when parsing URIs). @internal */
 export function algorithmOption(value: unknown, field = 'algorithm'): Algorithm {
@@ -16,151 +12,119 @@ export function algorithmOption(value: unknown, field = 'algorithm'): Algorithm 
   return value;
 }
 
+const IPAD = 0x36363636;
+const OPAD = 0x5c5c5c5c;
+
 /**
- * HMAC(key, message) with the key schedule done once: the keyed inner/outer state is copied into a
- * scratch instance per message (noble's `_cloneInto`) instead of re-hashing the padded key each time,
- * which is what makes a ±window verification cost little more than its compressions.
- * The returned function overwrites and returns the same output buffer on every call.
+ * An HMAC key schedule: the hash states after the ipad and opad blocks (RFC 2104 §2 steps 1–4), so each
+ * message costs only its own compressions, plus the scratch words every message reuses. One per
+ * algorithm, reused by every call: the OTP functions are synchronous, so no two calls interleave, and
+ * each wipes it before returning ({@link wipeCounterMac}). Allocating these small arrays per call cost
+ * as much as the compressions.
+ * @internal
+ */
+export interface CounterMac {
+  readonly spec: HashSpec;
+  readonly inner: Int32Array;
+  readonly outer: Int32Array;
+  readonly state: Int32Array;
+  readonly block: Int32Array;
+  readonly keyWords: Int32Array;
+}
+
+const counterMacs: Partial<Record<Algorithm, CounterMac>> = {};
+
+function keyBlock(spec: HashSpec, key: Uint8Array, words: Int32Array): void {
+  // RFC 2104 §2: a key longer than the block is hashed first; shorter keys are zero-padded.
+  const bytes = key.length > spec.blockWords * 4 ? hashBytes(spec, key) : key;
+  words.fill(0);
+  for (let i = 0; i < bytes.length; i++) words[i >> 2]! |= bytes[i]! << (24 - 8 * (i & 3));
+  if (bytes !== key) bytes.fill(0);
+}
+
+function padState(spec: HashSpec, key: Int32Array, pad: number, state: Int32Array, block: Int32Array): void {
+  for (let i = 0; i < block.length; i++) block[i] = key[i]! ^ pad;
+  state.set(spec.initial());
+  spec.compress(state, block, 0);
+}
+
+/** Keys the HMAC of `algorithm` for 8-byte counters. Wipe it with {@link wipeCounterMac} before returning. @internal */
+export function counterMac(algorithm: Algorithm, key: Uint8Array): CounterMac {
+  const spec = HASH_SPECS[algorithm];
+  const mac = (counterMacs[algorithm] ??= {
+    spec,
+    inner: new Int32Array(spec.outWords),
+    outer: new Int32Array(spec.outWords),
+    state: new Int32Array(spec.outWords),
+    block: new Int32Array(spec.blockWords),
+    keyWords: new Int32Array(spec.blockWords),
+  });
+  const { keyWords } = mac;
+  keyBlock(spec, key, keyWords);
+  padState(spec, keyWords, IPAD, mac.inner, mac.block);
+  padState(spec, keyWords, OPAD, mac.outer, mac.block);
+  keyWords.fill(0);
+  return mac;
+}
+
+/**
+ * The RFC 4226 §5.3 dynamically truncated 31-bit value of HMAC(key, counter) for the 8-byte big-endian
+ * counter `hi·2^32 + lo`: one compression for the inner hash (the counter and its padding fit one block)
+ * and one for the outer hash (the inner digest and its padding fit one block).
+ * @internal
+ */
+export function truncatedMac(mac: CounterMac, hi: number, lo: number): number {
+  const { spec, state, block } = mac;
+  const { blockWords, outWords } = spec;
+  const blockBits = blockWords * 32;
+  // Inner: ipad state, then the counter, the 0x80 padding byte and the length (block + 8 bytes) in bits.
+  state.set(mac.inner);
+  block.fill(0);
+  block[0] = hi;
+  block[1] = lo;
+  block[2] = 0x80000000;
+  block[blockWords - 1] = blockBits + 64;
+  spec.compress(state, block, 0);
+  // Outer: opad state, then the inner digest, padding and length (block + digest) in bits.
+  block.fill(0);
+  for (let i = 0; i < outWords; i++) block[i] = state[i]!;
+  block[outWords] = 0x80000000;
+  block[blockWords - 1] = blockBits + outWords * 32;
+  state.set(mac.outer);
+  spec.compress(state, block, 0);
+  // Dynamic truncation: the low 4 bits of the last digest byte select 4 bytes, top bit cleared.
+  const offset = state[outWords - 1]! & 0x0f;
+  const shift = (offset & 3) * 8;
+  const word = state[offset >> 2]!;
+  return (shift === 0 ? word : (word << shift) | (state[(offset >> 2) + 1]! >>> (32 - shift))) & 0x7fffffff;
+}
+
+/** Zeroes every key-derived word of a {@link CounterMac}. @internal */
+export function wipeCounterMac(mac: CounterMac): void {
+  mac.inner.fill(0);
+  mac.outer.fill(0);
+  mac.state.fill(0);
+  mac.block.fill(0);
+}
+
+/**
+ * General HMAC(key, message) for any message length, the key scheduled once. Used by the tests to check
+ * the RFC 4226 intermediate values; the OTP path uses {@link counterMac}.
  * @internal
  */
 export function keyedHmac(algorithm: Algorithm, key: Uint8Array): (message: Uint8Array) => Uint8Array {
-  const keyed = hmac.create(HASHES[algorithm], key);
-  const scratch = keyed.clone();
-  const out = new Uint8Array(keyed.outputLen);
-  return (message) => {
-    keyed._cloneInto(scratch).update(message).digestInto(out);
+  const spec = HASH_SPECS[algorithm];
+  const blockBytes = spec.blockWords * 4;
+  const words = new Int32Array(spec.blockWords);
+  keyBlock(spec, key, words);
+  const ipadKey = wordsToBytes(words.map((w) => w ^ IPAD), blockBytes);
+  const opadKey = wordsToBytes(words.map((w) => w ^ OPAD), blockBytes);
+  words.fill(0);
+  const concat = (a: Uint8Array, b: Uint8Array) => {
+    const out = new Uint8Array(a.length + b.length);
+    out.set(a);
+    out.set(b, a.length);
     return out;
   };
-}
-
-// The slice of noble's Merkle–Damgård hash classes the scratch HMAC below relies on. `buffer` is the
-// instance's block buffer: `digestInto(buffer)` is noble's own `digest()` path and reuses the
-// instance's DataView, where any other output array would get a fresh DataView per digest.
-interface BlockHash {
-  readonly blockLen: number;
-  readonly outputLen: number;
-  readonly buffer: Uint8Array;
-  update(data: Uint8Array): BlockHash;
-  digestInto(out: Uint8Array): void;
-  _cloneInto(to?: BlockHash): BlockHash;
-  destroy(): void;
-}
-
-/**
- * Preallocated HMAC state for one algorithm, keyed per call by {@link keyHmacScratch} and wiped by
- * {@link wipeHmacScratch}. Allocating hash instances per call costs more than the compressions for an
- * 8-byte counter: every small `Uint8Array` noble wraps in a `DataView` must first get an off-heap
- * ArrayBuffer. Reusing instances leaves only the compressions, and wiping keeps no key material past
- * the call. Single-threaded and synchronous, so one scratch per algorithm per realm is enough.
- * @internal
- */
-export interface HmacScratch {
-  readonly outputLen: number;
-  readonly fresh: BlockHash;
-  readonly inner: BlockHash;
-  readonly outer: BlockHash;
-  readonly work: BlockHash;
-  readonly workOuter: BlockHash;
-  /** The first `outputLen` bytes of `work.buffer`: the inner digest, fed to the outer hash. */
-  readonly innerDigest: Uint8Array;
-  /** The first `outputLen` bytes of `inner.buffer`, for {@link macCounterOnce}. */
-  readonly innerOnceDigest: Uint8Array;
-  readonly pad: Uint8Array;
-  readonly padHead: Uint8Array;
-  readonly padTail: Uint8Array;
-  readonly counter: Uint8Array;
-  readonly counterView: DataView;
-}
-
-const scratches: Partial<Record<Algorithm, HmacScratch>> = {};
-
-function createScratch(algorithm: Algorithm): HmacScratch {
-  const make = () => HASHES[algorithm].create() as unknown as BlockHash;
-  const fresh = make();
-  const work = make();
-  const inner = make();
-  const pad = new Uint8Array(fresh.blockLen);
-  const counter = new Uint8Array(8);
-  return {
-    outputLen: fresh.outputLen,
-    fresh,
-    inner,
-    outer: make(),
-    work,
-    workOuter: make(),
-    innerDigest: work.buffer.subarray(0, fresh.outputLen),
-    innerOnceDigest: inner.buffer.subarray(0, fresh.outputLen),
-    pad,
-    // Feeding the pad as 1 + (blockLen − 1) bytes keeps noble on its buffered path, which compresses
-    // with the instance's own DataView; a whole block at once would wrap the pad in a new DataView.
-    padHead: pad.subarray(0, 1),
-    padTail: pad.subarray(1),
-    counter,
-    counterView: new DataView(counter.buffer),
-  };
-}
-
-/** The scratch HMAC of `algorithm`, created on first use. Key it with {@link keyHmacScratch}. @internal */
-export function hmacScratch(algorithm: Algorithm): HmacScratch {
-  return scratches[algorithm] ?? (scratches[algorithm] = createScratch(algorithm));
-}
-
-/**
- * Keys a scratch HMAC with `key` (RFC 2104 §2: the ipad and opad blocks are compressed once).
- * Call it inside a `try` whose `finally` calls {@link wipeHmacScratch}, so no key material outlives
- * the public call even if something throws; nothing else may key the same scratch in between.
- * @internal
- */
-export function keyHmacScratch(s: HmacScratch, key: Uint8Array): void {
-  const { pad, fresh, inner, outer } = s;
-  let keyBytes = key;
-  if (key.length > pad.length) {
-    // RFC 2104 §2: a key longer than the block is hashed first.
-    fresh._cloneInto(s.work).update(key).digestInto(s.work.buffer);
-    keyBytes = s.innerDigest;
-  }
-  pad.fill(0x36);
-  for (let i = 0; i < keyBytes.length; i++) pad[i] = keyBytes[i]! ^ 0x36;
-  fresh._cloneInto(inner).update(s.padHead).update(s.padTail);
-  for (let i = 0; i < pad.length; i++) pad[i] = pad[i]! ^ (0x36 ^ 0x5c);
-  fresh._cloneInto(outer).update(s.padHead).update(s.padTail);
-  pad.fill(0);
-}
-
-/**
- * HMAC of the 8-byte big-endian counter `hi·2^32 + lo` with the keyed scratch. Returns the scratch's
- * own buffer: the tag is its first `outputLen` bytes, valid until the next call.
- * @internal
- */
-export function macCounter(s: HmacScratch, hi: number, lo: number): Uint8Array {
-  s.counterView.setUint32(0, hi);
-  s.counterView.setUint32(4, lo);
-  s.inner._cloneInto(s.work).update(s.counter).digestInto(s.work.buffer);
-  const out = s.workOuter;
-  s.outer._cloneInto(out).update(s.innerDigest).digestInto(out.buffer);
-  return out.buffer;
-}
-
-/**
- * {@link macCounter} for the only message of a keying: finishes the keyed state itself instead of a
- * copy (generation computes one HMAC per key, and the two state copies are a tenth of its cost).
- * The scratch must be re-keyed before it is used again.
- * @internal
- */
-export function macCounterOnce(s: HmacScratch, hi: number, lo: number): Uint8Array {
-  s.counterView.setUint32(0, hi);
-  s.counterView.setUint32(4, lo);
-  s.inner.update(s.counter).digestInto(s.inner.buffer);
-  s.outer.update(s.innerOnceDigest).digestInto(s.outer.buffer);
-  return s.outer.buffer;
-}
-
-/** Zeroes every key-derived byte and word of the scratch (noble's `destroy()` clears state and buffer). @internal */
-export function wipeHmacScratch(s: HmacScratch): void {
-  s.inner.destroy();
-  s.outer.destroy();
-  s.work.destroy();
-  s.workOuter.destroy();
-  s.pad.fill(0);
-  s.counter.fill(0);
+  return (message) => hashBytes(spec, concat(opadKey, hashBytes(spec, concat(ipadKey, message))));
 }

@@ -1,9 +1,7 @@
 // HOTP, RFC 4226: HMAC over an 8-byte big-endian counter, dynamic truncation, modulo 10^digits.
 import { integerOption, fail, optionsObject } from './internal/assert.js';
 import { secretBytes } from './base32.js';
-import {
-  algorithmOption, hmacScratch, keyedHmac, keyHmacScratch, macCounter, macCounterOnce, wipeHmacScratch, type Algorithm,
-} from './hmac.js';
+import { algorithmOption, counterMac, truncatedMac, wipeCounterMac, type Algorithm } from './hmac.js';
 import type { Secret } from './secret.js';
 
 /** Options shared by HOTP and TOTP. */
@@ -30,47 +28,18 @@ export function otpOptions(options: OtpOptions): { algorithm: Algorithm; digits:
 }
 
 /**
- * Computes OTP values for counters with a key that is scheduled once. `counterValue(hi, lo)` returns
- * the 31-bit dynamically truncated value (RFC 4226 §5.3) for the counter `hi·2^32 + lo`.
- * @internal
- */
-export function otpComputer(secret: Uint8Array, algorithm: Algorithm): (hi: number, lo: number) => number {
-  const mac = keyedHmac(algorithm, secret);
-  const message = new Uint8Array(8);
-  const view = new DataView(message.buffer);
-  return (hi, lo) => {
-    view.setUint32(0, hi);
-    view.setUint32(4, lo);
-    const digest = mac(message);
-    const offset = digest[digest.length - 1]! & 0x0f;
-    return (
-      ((digest[offset]! & 0x7f) << 24) | (digest[offset + 1]! << 16) | (digest[offset + 2]! << 8) | digest[offset + 3]!
-    );
-  };
-}
-
-/**
  * The 31-bit dynamically truncated values (RFC 4226 §5.3) for `count` consecutive counters from
- * `hi·2^32 + lo`, with the key scheduled once. What the public functions use: unlike
- * {@link otpComputer} it allocates no hash state and leaves no key material behind when it returns.
+ * `hi·2^32 + lo`, with the key scheduled once for all of them and wiped before returning.
  * @internal
  */
 export function otpValues(secret: Uint8Array, algorithm: Algorithm, hi: number, lo: number, count: number): number[] {
   const values = new Array<number>(count);
-  const s = hmacScratch(algorithm);
-  try {
-    keyHmacScratch(s, secret);
-    const last = s.outputLen - 1;
-    for (let k = 0; k < count; k++) {
-      const digest = count === 1 ? macCounterOnce(s, hi, lo) : macCounter(s, hi, lo);
-      const offset = digest[last]! & 0x0f;
-      values[k] =
-        ((digest[offset]! & 0x7f) << 24) | (digest[offset + 1]! << 16) | (digest[offset + 2]! << 8) | digest[offset + 3]!;
-      if (lo === 0xffffffff) { lo = 0; hi += 1; } else lo += 1;
-    }
-  } finally {
-    wipeHmacScratch(s);
+  const mac = counterMac(algorithm, secret);
+  for (let k = 0; k < count; k++) {
+    values[k] = truncatedMac(mac, hi, lo);
+    if (lo === 0xffffffff) { lo = 0; hi += 1; } else lo += 1;
   }
+  wipeCounterMac(mac);
   return values;
 }
 
