@@ -66,8 +66,8 @@ export function decodeBase32Field(text: unknown, field: string): Uint8Array {
     else if (c >= 50 && c <= 55) value = c - 24; // 2–7 → 26–31
     else if (c === 61) { padding = true; continue; } // "=": only spaces, hyphens and more "=" may follow
     else if (c === 45 || c === 32 || (c >= 9 && c <= 13) || (c > 127 && /\s/.test(text[i]!))) continue;
-    else return fail('INVALID_SECRET', field, 'base32 (letters A–Z and digits 2–7; spaces, hyphens and trailing "=" allowed)', text);
-    if (padding) fail('INVALID_SECRET', field, 'base32 with "=" padding only at the end', text);
+    else return fail('INVALID_SECRET', field, 'base32: A–Z and 2–7, with spaces, "-" and a trailing "=" ignored', text);
+    if (padding) fail('INVALID_SECRET', field, 'base32 with "=" only at the end', text);
     symbols++;
     buffer = ((buffer << 5) | value) & 0xfff;
     bits += 5;
@@ -79,7 +79,7 @@ export function decodeBase32Field(text: unknown, field: string): Uint8Array {
   if (symbols === 0) fail('INVALID_SECRET', field, 'non-empty base32', text);
   const rest = symbols % 8;
   if (rest === 1 || rest === 3 || rest === 6) {
-    fail('INVALID_SECRET', field, 'base32 of a possible length (a length of 1, 3 or 6 mod 8 encodes no byte string)', text);
+    fail('INVALID_SECRET', field, 'base32 of a valid length (not 1, 3 or 6 mod 8)', text);
   }
   if (bytes > MAX_SECRET_BYTES) fail('INVALID_SECRET', field, `at most ${MAX_SECRET_BYTES} bytes`, out.subarray(0, bytes));
   return out.slice(0, bytes);

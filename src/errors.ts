@@ -54,6 +54,6 @@ export class TwoFactorError extends Error {
     super(message, options);
     this.name = 'TwoFactorError';
     this.code = code;
-    Object.defineProperty(this, BRAND, { value: true });
+    (this as unknown as Record<symbol, boolean>)[BRAND] = true;
   }
 }

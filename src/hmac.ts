@@ -1,6 +1,6 @@
 // Algorithm → hash table, and HMAC (RFC 2104) keyed once and reused for every counter of a window.
 import { fail } from './internal/assert.js';
-import { HASH_SPECS, hashBytes, wordsToBytes, type HashSpec } from './internal/sha.js';
+import { HASH_SPECS, hashWords, wordsToBytes, type HashSpec } from './internal/sha.js';
 
 /** The HMAC hash of an OTP (RFC 6238 §1.2): SHA-1 is the default and what every authenticator app supports. */
 export type Algorithm = 'SHA1' | 'SHA256' | 'SHA512';
@@ -35,11 +35,16 @@ export interface CounterMac {
 const counterMacs: Partial<Record<Algorithm, CounterMac>> = {};
 
 function keyBlock(spec: HashSpec, key: Uint8Array, words: Int32Array): void {
-  // RFC 2104 §2: a key longer than the block is hashed first; shorter keys are zero-padded.
-  const bytes = key.length > spec.blockWords * 4 ? hashBytes(spec, key) : key;
   words.fill(0);
-  for (let i = 0; i < bytes.length; i++) words[i >> 2]! |= bytes[i]! << (24 - 8 * (i & 3));
-  if (bytes !== key) bytes.fill(0);
+  if (key.length > spec.blockWords * 4) {
+    // RFC 2104 §2: a key longer than the block is hashed first.
+    const digest = hashWords(spec, key);
+    words.set(digest);
+    digest.fill(0);
+  } else {
+    // Shorter keys are zero-padded to the block.
+    for (let i = 0; i < key.length; i++) words[i >> 2]! |= key[i]! << (24 - 8 * (i & 3));
+  }
 }
 
 function padState(spec: HashSpec, key: Int32Array, pad: number, state: Int32Array, block: Int32Array): void {
@@ -126,5 +131,6 @@ export function keyedHmac(algorithm: Algorithm, key: Uint8Array): (message: Uint
     out.set(b, a.length);
     return out;
   };
-  return (message) => hashBytes(spec, concat(opadKey, hashBytes(spec, concat(ipadKey, message))));
+  const hash = (message: Uint8Array) => wordsToBytes(hashWords(spec, message), spec.outWords * 4);
+  return (message) => hash(concat(opadKey, hash(concat(ipadKey, message))));
 }

@@ -15,12 +15,11 @@ export interface OtpOptions {
 /** Result of {@link verifyHotp}: the matched counter and how far ahead of the expected one it was. */
 export type HotpVerifyResult = { valid: true; counter: bigint; delta: number } | { valid: false };
 
-const MAX_COUNTER = 2n ** 64n - 1n;
+const MAX_COUNTER = 0xffffffffffffffffn; // 2^64 − 1
 /** Most counters {@link verifyHotp} looks ahead; resynchronisation beyond this belongs to a support flow. */
 export const MAX_LOOK_AHEAD = 1000;
 // Longest code text looked at; anything longer is `{ valid: false }` without normalising.
 const MAX_CODE_CHARS = 64;
-const POWERS_OF_TEN = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10];
 
 /** Validated algorithm and digits. @internal */
 export function otpOptions(options: OtpOptions): { algorithm: Algorithm; digits: number } {
@@ -45,7 +44,7 @@ export function otpValues(secret: Uint8Array, algorithm: Algorithm, hi: number, 
 
 /** A truncated value as a zero-padded code string. @internal */
 export function formatCode(value: number, digits: number): string {
-  return String(value % POWERS_OF_TEN[digits]!).padStart(digits, '0');
+  return String(value % 10 ** digits).padStart(digits, '0');
 }
 
 /**
@@ -73,7 +72,7 @@ export function parseCode(code: unknown, digits: number): number {
  * @internal
  */
 export function valueMatches(value: number, digits: number, expected: number): boolean {
-  return ((value % POWERS_OF_TEN[digits]!) ^ expected) === 0;
+  return ((value % 10 ** digits) ^ expected) === 0;
 }
 
 /** Splits a validated counter into 32-bit halves. @internal */

@@ -46,9 +46,9 @@ function clockOptions(options: TimeOptions): Clock {
   else if (now instanceof Date) ms = now.getTime();
   else if (typeof now === 'number') ms = now;
   else fail('INVALID_OPTION', 'now', 'epoch milliseconds or a Date', now);
-  if (!Number.isFinite(ms) || ms < 0 || ms > 8.64e15) fail('INVALID_OPTION', 'now', 'a time between 1970 and 275760 (epoch ms)', ms);
+  if (!Number.isFinite(ms) || ms < 0 || ms > 8.64e15) fail('INVALID_OPTION', 'now', 'epoch ms from 0 to 8.64e15', ms);
   const seconds = Math.floor(ms / 1000);
-  if (seconds < epoch) fail('INVALID_OPTION', 'now', `not before the epoch (T0 = ${epoch} s)`, ms);
+  if (seconds < epoch) fail('INVALID_OPTION', 'now', `at or after the epoch (${epoch} s)`, ms);
   return { seconds, period, epoch };
 }
 

@@ -99,8 +99,8 @@ console.log(JSON.stringify([caught(cjs) instanceof esm.TwoFactorError, caught(es
   });
 });
 
-// A consumer that uses every entry it can load, with types: wrong calls (never run) are marked
-// @ts-expect-error, so an entry whose types resolve to `any` (or not at all) fails the check too.
+// A consumer that uses every entry it can load, with types. Wrong calls (never run) carry an expect-error
+// directive, so an entry whose types resolve to `any` (or not at all) fails the check too.
 function consumerSource(entries: string[]): string {
   const has = (e: string) => entries.includes(e);
   return [

@@ -355,7 +355,7 @@ describe('parseOtpauthUri: rejections', () => {
     ['no query at all', 'otpauth://totp/a', 'INVALID_URI', '"secret" must be present'],
     ['empty secret', 'otpauth://totp/a?secret=', 'INVALID_SECRET', '"secret" must be non-empty'],
     ['secret not base32', 'otpauth://totp/a?secret=JBSWY3DPEHPK3PX1', 'INVALID_SECRET', '"secret" must be base32'],
-    ['secret of an impossible length', 'otpauth://totp/a?secret=JBSWY3DPE', 'INVALID_SECRET', '"secret" must be base32 of a possible length'],
+    ['secret of an impossible length', 'otpauth://totp/a?secret=JBSWY3DPE', 'INVALID_SECRET', '"secret" must be base32 of a valid length'],
     ['duplicate secret (first-wins vs last-wins readers disagree)', `${ok}&secret=GEZDGNBVGY3TQOJQ`, 'INVALID_URI', '"secret" must be given once (a repeated parameter is ambiguous), got it twice'],
     ['duplicate issuer in another case', `${ok}&issuer=A&ISSUER=B`, 'INVALID_URI', '"issuer" must be given once'],
     ['unknown algorithm', `${ok}&algorithm=MD5`, 'INVALID_URI', '"algorithm" must be SHA1, SHA256 or SHA512'],

@@ -5,7 +5,7 @@ import { TwoFactorError, type TwoFactorErrorCode } from '../errors.js';
 /** A short, secret-free description of a value for error messages. */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
-  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
+  if (typeof value === 'number') return String(value); // 'NaN', 'Infinity' included
   // Decimal conversion of a huge bigint is quadratic (seconds for a few MB) and would flood the message.
   if (typeof value === 'bigint') {
     if (value > 2n ** 64n) return 'a bigint above 2^64';

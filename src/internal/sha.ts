@@ -215,13 +215,6 @@ export const HASH_SPECS: { readonly SHA1: HashSpec; readonly SHA256: HashSpec; r
   },
 };
 
-/** Big-endian words of `bytes`, zero-filled to `wordCount`. @internal */
-export function bytesToWords(bytes: Uint8Array, wordCount: number): Int32Array {
-  const words = new Int32Array(wordCount);
-  for (let i = 0; i < bytes.length; i++) words[i >> 2]! |= bytes[i]! << (24 - 8 * (i & 3));
-  return words;
-}
-
 /** The bytes of the first `byteCount` bytes of big-endian `words`. @internal */
 export function wordsToBytes(words: Int32Array, byteCount: number): Uint8Array {
   const out = new Uint8Array(byteCount);
@@ -230,25 +223,22 @@ export function wordsToBytes(words: Int32Array, byteCount: number): Uint8Array {
 }
 
 /**
- * The digest of a whole message (FIPS 180-4 §5.1 padding): for HMAC keys longer than a block and for the
- * general HMAC. Not on the OTP hot path, which pads its fixed-length blocks itself.
+ * The digest of a whole message (FIPS 180-4 §5.1 padding), as `outWords` big-endian words: for HMAC keys
+ * longer than a block and for the general HMAC. Not on the OTP hot path, which pads its fixed-length
+ * blocks itself.
  * @internal
  */
-export function hashBytes(spec: HashSpec, message: Uint8Array): Uint8Array {
+export function hashWords(spec: HashSpec, message: Uint8Array): Int32Array {
   const blockBytes = spec.blockWords * 4;
-  const blocks = Math.ceil((message.length + 1 + spec.lengthBytes) / blockBytes);
-  const padded = new Uint8Array(blocks * blockBytes);
-  padded.set(message);
-  padded[message.length] = 0x80;
-  const bits = message.length * 8; // below 2^53: the message is in memory
-  const end = padded.length;
-  for (let i = 0; i < 7; i++) padded[end - 1 - i] = Math.floor(bits / 2 ** (8 * i)) & 0xff;
-  const words = bytesToWords(padded, padded.length / 4);
+  const length = Math.ceil((message.length + 1 + spec.lengthBytes) / blockBytes) * blockBytes;
+  const words = new Int32Array(length / 4);
+  for (let i = 0; i < message.length; i++) words[i >> 2]! |= message[i]! << (24 - 8 * (i & 3));
+  words[message.length >> 2]! |= 0x80 << (24 - 8 * (message.length & 3));
+  // The length in bits (below 2^53: the message is in memory) in the last two words.
+  words[words.length - 1] = message.length * 8;
+  words[words.length - 2] = (message.length * 8) / 2 ** 32;
   const state = spec.initial().slice();
   for (let offset = 0; offset < words.length; offset += spec.blockWords) spec.compress(state, words, offset);
-  const digest = wordsToBytes(state, spec.outWords * 4);
-  state.fill(0);
   words.fill(0);
-  padded.fill(0);
-  return digest;
+  return state;
 }
