@@ -5,19 +5,18 @@
 // code shown inline and as <img>, screenshotted and read back by real decoders; and a whole enrol → confirm
 // → verify flow of the service on MemoryStore with AES-GCM sealing, which needs WebCrypto only.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseOtpauthUri } from '../src/uri.js';
+import { launchChromium } from './support/browser.js';
 import { bundleForBrowser, root } from './support/browser-bundle.js';
 import { decodeWithJsqr, decodeWithZxing, type Raster } from './support/qr-decode.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const FIXTURE = join(root, 'test/fixtures/browser');
 const ARTIFACTS = join(root, 'test-artifacts');
 
@@ -33,14 +32,11 @@ const rfc6238 = JSON.parse(readFileSync(join(root, 'vectors/rfc6238.json'), 'utf
 
 let server: Server;
 let origin = '';
-let profile = '';
-let context: BrowserContext;
+let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
 let page: Page;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  // In CI a missing browser is a failure: `.ci/run` installs Debian's `chromium`.
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
   if (!existsSync(join(root, 'dist/index.js')) || !existsSync(join(root, 'dist/server.js'))) {
     execFileSync('npx', ['tsup'], { cwd: root, stdio: 'pipe' });
   }
@@ -58,15 +54,9 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  profile = mkdtempSync(join(tmpdir(), 'two-factor-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 800, height: 600 },
-    deviceScaleFactor: 1,
-  });
-  page = context.pages()[0] ?? (await context.newPage());
+  // A missing Chromium throws here (a failure, never a skip): `.ci/run` installs Debian's `chromium`.
+  browser = await launchChromium();
+  page = browser.context.pages()[0] ?? (await browser.context.newPage());
   page.on('pageerror', (error) => pageErrors.push(error.message));
   page.on('console', (message) => {
     if (message.type() === 'error') pageErrors.push(message.text());
@@ -76,9 +66,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await new Promise((resolve) => server?.close(resolve));
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 // The page's globals, for the functions below that run inside the page.
