@@ -10,7 +10,6 @@ const common = {
   // base32-encode is ESM-only: left external, esbuild's CJS interop wraps require(esm) twice and the
   // default import stops being a function (evanw/esbuild#4102). Bundling it avoids that.
   noExternal: ['base32-encode'],
-  external: ['vitest'],
   // Shared chunks in CJS too, so the entries share one copy of the core instead of one each.
   splitting: true,
 };

@@ -43,8 +43,7 @@ beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'two-factor-consumers-'));
   const tarball = packTarball(work);
   app = join(work, 'app');
-  // vitest: the optional peer dependency the ./testing entry's contract suite runs under.
-  installOffline(app, [tarball, `vitest@${pkg.devDependencies.vitest}`]);
+  installOffline(app, [tarball]);
 });
 
 afterAll(() => {

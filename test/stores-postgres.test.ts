@@ -49,7 +49,7 @@ async function freshStore(client: PostgresClient, table = freshTable()) {
 function suite(name: string, client: () => PostgresClient) {
   // One table for the whole contract suite: it uses fresh user ids, so tests do not see each other.
   let contractStore: Promise<PostgresStore> | undefined;
-  runStoreContract(name, () => (contractStore ??= freshStore(client()).then((s) => s.store)));
+  runStoreContract(name, () => (contractStore ??= freshStore(client()).then((s) => s.store)), { describe, it: test, expect });
 
   describe(name, () => {
     test('postgresSchema is the statement migrate() runs, with the documented columns', async () => {
@@ -176,6 +176,7 @@ if (pool) {
 
   runStoreContract('PostgresStore on a server with default_transaction_isolation = serializable', () =>
     freshStore(serializablePool!).then((s) => s.store),
+    { describe, it: test, expect },
   );
 
   test('the serializable pool really runs SERIALIZABLE', async () => {

@@ -40,7 +40,7 @@ runStoreContract('SqliteStore (file, WAL)', async () => {
     contractFile = { file, table };
   }
   return new SqliteStore(openFile(contractFile.file).db, { table: contractFile.table });
-});
+}, { describe, it: test, expect });
 
 describe('SqliteStore on a WAL file', () => {
   test('the file really is in WAL mode', async () => {

@@ -1,4 +1,4 @@
-// Entry `@inworkjobs/two-factor/testing`: helpers for users' own tests (Node, vitest for the contract suite).
+// Entry `@inworkjobs/two-factor/testing`: helpers for users' own tests (no test framework imported: the contract suite takes the runner's describe/it/expect).
 export { ManualClock } from './clock.js';
 export { codeAt } from './code-at.js';
-export { runStoreContract, type StoreContractOptions } from './store-contract.js';
+export { runStoreContract, type StoreContractOptions, type ContractTestApi, type ContractMatchers } from './store-contract.js';

@@ -1,10 +1,27 @@
-// The conformance suite every TwoFactorStore must pass; runs under vitest (an optional peer dependency).
-import { describe, expect, it } from 'vitest';
+// The conformance suite every TwoFactorStore must pass. It runs under the caller's test runner (vitest,
+// jest, …): the runner's describe/it/expect are passed in, so this entry never imports a test framework
+// and loads from CommonJS and ESM alike.
 import type { TwoFactorStore } from '../server/store.js';
 import type { TwoFactorRecord } from '../server/record.js';
 
+/** The matchers of `expect` the suite uses (vitest's and jest's `expect` both provide them). */
+export interface ContractMatchers {
+  toBe(expected: unknown): void;
+  toEqual(expected: unknown): void;
+  toBeNull(): void;
+  toHaveLength(length: number): void;
+  readonly not: ContractMatchers;
+}
+
+/** The test runner's functions, e.g. `import { describe, it, expect } from 'vitest'`. */
+export interface ContractTestApi {
+  describe(name: string, body: () => void): void;
+  it(name: string, body: () => Promise<void>): void;
+  expect(actual: unknown): ContractMatchers;
+}
+
 /** Options of {@link runStoreContract}. */
-export interface StoreContractOptions<S extends TwoFactorStore> {
+export interface StoreContractOptions<S extends TwoFactorStore> extends ContractTestApi {
   /** Called after each test with the store it used (close connections, drop tables). */
   teardown?: (store: S) => void | Promise<void>;
   /** Parallel compare-and-set calls in the race tests; default 20. */
@@ -59,26 +76,29 @@ const freshUser = (label: string): string =>
 const json = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 
 /**
- * Runs the {@link TwoFactorStore} conformance suite under vitest: round trip, versions, conflicts,
+ * Registers the {@link TwoFactorStore} conformance suite with your test runner: round trip, versions, conflicts,
  * deletion, version uniqueness across delete and re-insert, copying, and concurrent compare-and-set
  * (exactly one winner). Call it at the top level of a test file; `makeStore` is called once per test.
  *
  * @param name - shown in the suite title, e.g. `'SqliteStore'`
  * @param makeStore - returns a ready store (it may share a database across tests: user ids are unique)
- * @param options - `teardown` after each test, `concurrency` of the race tests (default 20)
+ * @param options - the runner's `describe`, `it` and `expect`; `teardown` after each test, `concurrency`
+ *   of the race tests (default 20)
  *
  * @example
  * ```ts
  * // test/my-store.test.ts
+ * import { describe, it, expect } from 'vitest';
  * import { runStoreContract } from '@inworkjobs/two-factor/testing';
- * runStoreContract('RedisStore', async () => new RedisStore(await connect()), { teardown: (s) => s.close() });
+ * runStoreContract('RedisStore', async () => new RedisStore(await connect()), { describe, it, expect, teardown: (s) => s.close() });
  * ```
  */
 export function runStoreContract<S extends TwoFactorStore>(
   name: string,
   makeStore: () => S | Promise<S>,
-  options: StoreContractOptions<S> = {},
+  options: StoreContractOptions<S>,
 ): void {
+  const { describe, it, expect } = options;
   const concurrency = options.concurrency ?? 20;
   const withStore = (title: string, body: (store: S) => Promise<void>): void => {
     it(title, async () => {
