@@ -41,12 +41,9 @@ function clockOptions(options: TimeOptions): Clock {
   const period = integerOption(options.period, 'period', 1, MAX_PERIOD_SECONDS, 30);
   const epoch = integerOption(options.epoch, 'epoch', 0, Number.MAX_SAFE_INTEGER, 0);
   const now = options.now;
-  let ms: number;
-  if (now === undefined) ms = Date.now();
-  else if (now instanceof Date) ms = now.getTime();
-  else if (typeof now === 'number') ms = now;
-  else fail('INVALID_OPTION', 'now', 'epoch milliseconds or a Date', now);
-  if (!Number.isFinite(ms) || ms < 0 || ms > 8.64e15) fail('INVALID_OPTION', 'now', 'epoch ms from 0 to 8.64e15', ms);
+  const ms = now === undefined ? Date.now() : now instanceof Date ? now.getTime() : now;
+  // One rule for every bad value (wrong type, NaN, invalid Date, before 1970, beyond the Date range).
+  if (typeof ms !== 'number' || !(ms >= 0 && ms <= 8.64e15)) fail('INVALID_OPTION', 'now', 'epoch ms (0–8.64e15) or a valid Date', now);
   const seconds = Math.floor(ms / 1000);
   if (seconds < epoch) fail('INVALID_OPTION', 'now', `at or after the epoch (${epoch} s)`, ms);
   return { seconds, period, epoch };

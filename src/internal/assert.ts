@@ -7,11 +7,7 @@ export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'number') return String(value); // 'NaN', 'Infinity' included
   // Decimal conversion of a huge bigint is quadratic (seconds for a few MB) and would flood the message.
-  if (typeof value === 'bigint') {
-    if (value > 2n ** 64n) return 'a bigint above 2^64';
-    if (value < -(2n ** 64n)) return 'a bigint below −2^64';
-    return `${value}n`;
-  }
+  if (typeof value === 'bigint') return value > 2n ** 64n || value < -(2n ** 64n) ? 'a bigint beyond ±2^64' : `${value}n`;
   if (typeof value === 'string') return `a string of length ${value.length}`;
   if (Array.isArray(value)) return 'an array';
   if (value instanceof Uint8Array) return `${value.length} bytes`;

@@ -15,8 +15,6 @@ export interface HashSpec {
   readonly blockWords: number;
   /** Digest length in 32-bit words: 5, 8 or 16. */
   readonly outWords: number;
-  /** Bytes of the message-length field at the end of the padded last block: 8 or 16. */
-  readonly lengthBytes: number;
   /** The initial hash value (shared: copy it, never write to it). */
   initial(): Int32Array;
   /** Compresses one block (`blockWords` words from `block[offset]`) into `state`. */
@@ -27,7 +25,7 @@ const rotl = (x: number, n: number) => (x << n) | (x >>> (32 - n));
 
 // SHA-1 ------------------------------------------------------------------------------------------------
 const sha1W = new Int32Array(80);
-const SHA1_INIT = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0];
+const SHA1_H = new Int32Array([0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0]);
 
 
 function sha1Compress(state: Int32Array, block: Int32Array, offset: number): void {
@@ -195,21 +193,18 @@ function sha512Compress(state: Int32Array, block: Int32Array, offset: number): v
 }
 
 /** SHA-1, SHA-256 and SHA-512 by the library's algorithm names. @internal */
-const SHA1_H = Int32Array.from(SHA1_INIT);
 
 export const HASH_SPECS: { readonly SHA1: HashSpec; readonly SHA256: HashSpec; readonly SHA512: HashSpec } = {
-  SHA1: { blockWords: 16, outWords: 5, lengthBytes: 8, initial: () => SHA1_H, compress: sha1Compress },
+  SHA1: { blockWords: 16, outWords: 5, initial: () => SHA1_H, compress: sha1Compress },
   SHA256: {
     blockWords: 16,
     outWords: 8,
-    lengthBytes: 8,
     initial: () => sha256H ?? (sha2Constants(), sha256H!),
     compress: sha256Compress,
   },
   SHA512: {
     blockWords: 32,
     outWords: 16,
-    lengthBytes: 16,
     initial: () => sha512H ?? (sha2Constants(), sha512H!),
     compress: sha512Compress,
   },
@@ -230,7 +225,8 @@ export function wordsToBytes(words: Int32Array, byteCount: number): Uint8Array {
  */
 export function hashWords(spec: HashSpec, message: Uint8Array): Int32Array {
   const blockBytes = spec.blockWords * 4;
-  const length = Math.ceil((message.length + 1 + spec.lengthBytes) / blockBytes) * blockBytes;
+  // The length field is an eighth of the block: 64 bits for SHA-1/256, 128 bits for SHA-512.
+  const length = Math.ceil((message.length + 1 + blockBytes / 8) / blockBytes) * blockBytes;
   const words = new Int32Array(length / 4);
   for (let i = 0; i < message.length; i++) words[i >> 2]! |= message[i]! << (24 - 8 * (i & 3));
   words[message.length >> 2]! |= 0x80 << (24 - 8 * (message.length & 3));
