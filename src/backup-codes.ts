@@ -42,7 +42,7 @@ export type BackupCodeVerifyResult =
       index: number;
       /** The stored string without the used code: store it (compare-and-set) to make the code single-use. */
       remaining: string;
-      /** The string was hashed with an older version or a lower cost than today's defaults: see {@link backupCodesOutdated}. */
+      /** The string was hashed at a lower cost than today's defaults: see {@link backupCodesOutdated}. */
       outdated: boolean;
     }
   | { valid: false };
@@ -113,8 +113,8 @@ function formatCode(symbols: string): string {
  *
  * @example
  * ```ts
- * const codes = generateBackupCodes();          // 10 codes like 'k7m2p-9xq4t'
- * const stored = await hashBackupCodes(codes);  // keep only this
+ * const codes = generateBackupCodes();  // 10 random codes like 'k7m2p-9xq4t': show them once
+ * codes.length;                         // 10
  * ```
  */
 export function generateBackupCodes(options?: { count?: number; length?: number }): string[] {
@@ -225,7 +225,6 @@ function decodeBase64Url(text: string, byteLength: number): Uint8Array | null {
 
 interface Parsed {
   header: string; // everything up to and including the last '$'
-  version: number;
   cost: ScryptCost;
   length: number;
   salt: Uint8Array;
@@ -244,9 +243,10 @@ function costProblem(cost: ScryptCost): string | null {
   return null;
 }
 
-function isOutdated(version: number, cost: ScryptCost): boolean {
+// Version 1 is the only format, so only the cost can be outdated; a later version must also flag older ones.
+function isOutdated(cost: ScryptCost): boolean {
   const d = DEFAULT_BACKUP_CODE_COST;
-  return version < FORMAT_VERSION || cost.N * cost.r < d.N * d.r || cost.N * cost.r * cost.p < d.N * d.r * d.p;
+  return cost.N * cost.r < d.N * d.r || cost.N * cost.r * cost.p < d.N * d.r * d.p;
 }
 
 const DECIMAL = /^(0|[1-9][0-9]{0,6})$/;
@@ -259,8 +259,7 @@ function parseHashed(hashed: unknown): Parsed {
   const fields = text.split('$');
   if (fields.length !== 8 || fields[0] !== '' || fields[1] !== FORMAT_ID) bad(`a "$${FORMAT_ID}$" string from hashBackupCodes`);
   const [, , versionField, algorithm, params, lengthField, saltField, list] = fields as [string, string, string, string, string, string, string, string];
-  const version = versionField.startsWith('v=') && DECIMAL.test(versionField.slice(2)) ? Number(versionField.slice(2)) : NaN;
-  if (version !== FORMAT_VERSION) bad(`of a known version (v=${FORMAT_VERSION})`);
+  if (versionField !== `v=${FORMAT_VERSION}`) bad(`of a known version (v=${FORMAT_VERSION})`);
   if (algorithm !== 'scrypt') bad('hashed with scrypt');
   const m = /^N=(\d{1,8}),r=(\d{1,3}),p=(\d{1,3})$/.exec(params);
   if (!m) bad('carrying scrypt parameters "N=…,r=…,p=…"');
@@ -292,7 +291,7 @@ function parseHashed(hashed: unknown): Parsed {
       hashes.push(hash!);
     }
   }
-  return { header: text.slice(0, text.length - list.length), version, cost, length, salt: salt!, indices, hashes };
+  return { header: text.slice(0, text.length - list.length), cost, length, salt: salt!, indices, hashes };
 }
 
 function serializeEntries(indices: number[], hashes: Uint8Array[]): string {
@@ -407,8 +406,10 @@ export async function hashBackupCodes(codes: string[], options?: HashBackupCodes
  *
  * @example
  * ```ts
+ * const stored = await hashBackupCodes(['k7m2p-9xq4t', 'abcde-fghjk']);
  * const result = await verifyBackupCode(stored, 'K7M2P 9XQ4T');
- * if (result.valid) await saveBackupCodes(userId, result.remaining);
+ * // { valid: true, index: 0, remaining: '$2fa-bc$v=1$scrypt$N=16384,r=8,p=1$len=10$…$1:…', outdated: false }
+ * await verifyBackupCode(result.remaining, 'K7M2P 9XQ4T'); // { valid: false }
  * ```
  */
 export async function verifyBackupCode(hashed: string, input: string): Promise<BackupCodeVerifyResult> {
@@ -430,7 +431,7 @@ export async function verifyBackupCode(hashed: string, input: string): Promise<B
     valid: true,
     index: parsed.indices[matched]!,
     remaining: parsed.header + serializeEntries(indices, hashes),
-    outdated: isOutdated(parsed.version, parsed.cost),
+    outdated: isOutdated(parsed.cost),
   };
 }
 
@@ -451,10 +452,10 @@ export function countBackupCodes(hashed: string): number {
 }
 
 /**
- * Whether a stored set was hashed with an older format version or a lower scrypt cost (memory N·r or
- * work N·r·p) than today's {@link DEFAULT_BACKUP_CODE_COST}. Such a set keeps verifying. It cannot be
- * re-hashed, because the plaintext codes are gone: offer the user a new set instead (for instance after
- * their next successful sign-in).
+ * Whether a stored set was hashed with a lower scrypt cost (memory N·r or work N·r·p) than today's
+ * {@link DEFAULT_BACKUP_CODE_COST} (or, once a later format version exists, with an older one). Such a
+ * set keeps verifying. It cannot be re-hashed, because the plaintext codes are gone: offer the user a new
+ * set instead (for instance after their next successful sign-in).
  *
  * @param hashed - a string from {@link hashBackupCodes} or {@link verifyBackupCode}'s `remaining`
  * @returns true when the user should get a regenerated set
@@ -462,10 +463,10 @@ export function countBackupCodes(hashed: string): number {
  *
  * @example
  * ```ts
- * if (backupCodesOutdated(stored)) showRegenerateBackupCodesHint();
+ * backupCodesOutdated(await hashBackupCodes(['k7m2p-9xq4t']));                                      // false
+ * backupCodesOutdated(await hashBackupCodes(['k7m2p-9xq4t'], { cost: { N: 2 ** 12, r: 8, p: 1 } })); // true
  * ```
  */
 export function backupCodesOutdated(hashed: string): boolean {
-  const parsed = parseHashed(hashed);
-  return isOutdated(parsed.version, parsed.cost);
+  return isOutdated(parseHashed(hashed).cost);
 }

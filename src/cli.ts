@@ -16,6 +16,9 @@ type Values = Record<string, string | boolean | undefined>;
 
 class UsageError extends Error {}
 
+// The largest quiet zone renderQrSvg accepts (QrSvgOptions.margin), applied to --terminal too.
+const MAX_MARGIN = 64;
+
 const SECRET_OPTIONS = {
   'secret-env': { type: 'string' },
   'secret-stdin': { type: 'boolean' },
@@ -94,7 +97,7 @@ and exits 1.
 ${SECRET_HELP}
 ${OTP_HELP}
   --window N          TOTP steps tolerated on each side, default 1
-  --look-ahead N      HOTP counters to look ahead, default 0`,
+  --look-ahead N      HOTP counters to look ahead (with --counter), default 0`,
     options: { ...SECRET_OPTIONS, ...OTP_OPTIONS, window: { type: 'string' }, 'look-ahead': { type: 'string' } },
     async run(values, positionals) {
       if (positionals.length !== 1) throw new UsageError('"verify" takes exactly one CODE argument');
@@ -117,8 +120,8 @@ ${OTP_HELP}
     summary: 'print an otpauth:// URI for authenticator apps',
     usage: `two-factor uri --account NAME [--issuer NAME] [secret options] [otp options] [--image URL]
 
-Prints the otpauth:// URI (Key Uri Format). Without a secret, a new one is generated and printed
-first on its own line as "secret: …".
+Prints the otpauth:// URI (Key Uri Format). Without a secret, a new one is generated and printed on
+standard error as "secret: …" (standard output holds the URI alone).
   --account NAME      the account shown in the app, e.g. alice@example.com (required)
   --issuer NAME       the service, e.g. InworkJobs
   --image URL         optional logo URL
@@ -140,8 +143,9 @@ Renders TEXT (or the otpauth URI built from the uri options) as an SVG QR code t
   --out FILE          write the SVG to FILE instead of standard output
   --terminal          print a text rendering instead of SVG
   --level L|M|Q|H     error correction, default M
-  --margin N          quiet zone in modules, default 4 (2 with --terminal)
-The uri options (--account, --issuer, --image, the secret and otp options) are those of "two-factor uri".`,
+  --margin N          quiet zone in modules, 0–64, default 4 (2 with --terminal)
+The uri options (--account, --issuer, --image, the secret and otp options) are those of "two-factor uri";
+without a secret, a new one is generated and printed on standard error, as "two-factor uri" does.`,
     options: {
       ...SECRET_OPTIONS,
       ...OTP_OPTIONS,
@@ -165,12 +169,23 @@ The uri options (--account, --issuer, --image, the secret and otp options) are t
         margin: values.margin === undefined ? undefined : intArg(values.margin, 'margin'),
       };
       if (values.terminal) {
-        out(terminalQr(qrModules(text, options), options.margin ?? 2));
+        // renderQrSvg checks the margin of an SVG; the text rendering needs the same bound (one line
+        // per two module rows: a margin of 100000 would build gigabytes of text).
+        const margin = options.margin ?? 2;
+        if (margin < 0 || margin > MAX_MARGIN) throw new UsageError(`"margin" must be an integer 0–${MAX_MARGIN}, got ${margin}`);
+        out(terminalQr(qrModules(text, options), margin));
         return 0;
       }
       const svg = renderQrSvg(text, options);
-      if (typeof values.out === 'string') writeFileSync(values.out, svg + '\n');
-      else out(svg);
+      if (typeof values.out !== 'string') out(svg);
+      else {
+        try {
+          writeFileSync(values.out, svg + '\n');
+        } catch (error) {
+          const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+          throw new UsageError(`"--out" must be a file path that can be written, got ${values.out} (${reason})`);
+        }
+      }
       return 0;
     },
   },
@@ -180,8 +195,8 @@ The uri options (--account, --issuer, --image, the secret and otp options) are t
 
 Prints new backup codes, one per line. With --hash, also prints the string to store (scrypt hashes,
 never the codes) on a last line starting with "hash: ".
-  --count N      how many codes, default 10
-  --length N     characters per code, default 10`,
+  --count N      how many codes, 1–100, default 10
+  --length N     characters per code, dashes not counted, 10–32, default 10`,
     options: { count: { type: 'string' }, length: { type: 'string' }, hash: { type: 'boolean' } },
     async run(values, positionals) {
       noPositionals('backup-codes', positionals);
@@ -327,8 +342,9 @@ async function main(argv: string[]): Promise<number> {
     out(VERSION);
     return 0;
   }
-  const command = COMMANDS[name];
-  if (!command) throw new UsageError(`unknown command "${name}" (try: two-factor --help)`);
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  // Not echoed: the first argument may be a secret pasted in the wrong place, or `--secret=…`.
+  if (!command) throw new UsageError(`unknown command, expected one of ${Object.keys(COMMANDS).join(', ')} (try: two-factor --help)`);
   if (rest.includes('--help') || rest.includes('-h')) {
     out(command.usage);
     return 0;

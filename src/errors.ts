@@ -20,6 +20,10 @@ export type TwoFactorErrorCode =
   | 'STORE_CONFLICT'
   | 'STORE_ERROR';
 
+// A brand shared by every copy of this class: the ESM and CJS builds (and two installed versions) each
+// define their own TwoFactorError, and `instanceof` must hold for an error thrown by any of them.
+const BRAND = Symbol.for('@inworkjobs/two-factor/TwoFactorError');
+
 /**
  * The one error type of this library. Thrown for malformed *arguments* only; a wrong or malformed
  * *code* typed by a user is a normal `{ valid: false }` result, never an exception.
@@ -28,14 +32,15 @@ export type TwoFactorErrorCode =
  *
  * @example
  * ```ts
- * try { decodeBase32('not base32!'); }
- * catch (e) { if (e instanceof TwoFactorError && e.code === 'INVALID_SECRET') console.log(e.message); }
+ * try {
+ *   decodeBase32('not base32!');
+ * } catch (e) {
+ *   e instanceof TwoFactorError; // true
+ *   e.code;                      // 'INVALID_SECRET'
+ *   e.message;                   // '"text" must be base32: A–Z and 2–7, …, got a string of length 11'
+ * }
  * ```
  */
-// A brand shared by every copy of this class: the ESM and CJS builds (and two installed versions) each
-// define their own TwoFactorError, and `instanceof` must hold for an error thrown by any of them.
-const BRAND = Symbol.for('@inworkjobs/two-factor/TwoFactorError');
-
 export class TwoFactorError extends Error {
   /** True for an error thrown by any copy of this library (ESM or CJS build, any version). */
   static [Symbol.hasInstance](value: unknown): boolean {

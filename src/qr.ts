@@ -104,7 +104,8 @@ export function renderQrSvg(text: string, options?: QrSvgOptions): string {
  * @example
  * ```ts
  * const modules = qrModules('otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP');
- * modules.length; // 33 (version 4); modules[0][0] is the dark corner of the top-left finder pattern
+ * modules.length; // 33 (version 4: 33 × 33 modules, no quiet zone)
+ * modules[0][0];  // true (the dark corner of the top-left finder pattern)
  * ```
  */
 export function qrModules(text: string, options?: Pick<QrSvgOptions, 'errorCorrection'>): boolean[][] {

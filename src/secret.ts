@@ -24,7 +24,7 @@ export const MIN_SECRET_BYTES = 16;
  *
  * @example
  * ```ts
- * const secret = generateSecret();      // 20 random bytes
+ * const secret = generateSecret();      // Uint8Array(20)
  * encodeBase32(secret).length;          // 32
  * ```
  */

@@ -24,6 +24,17 @@ const ONE_MB_DIGITS = '7'.repeat(1 << 20);
 // Generous: the point is "no hang, no quadratic work on 1 MB", not a benchmark (2 busy cores here).
 const FAST_MS = 250;
 
+/** The fastest of up to three runs, in ms: one run slowed by a GC pause or a busy core is not a hang. */
+function fastestMs(run: () => void): number {
+  let best = Infinity;
+  for (let i = 0; i < 3 && best >= FAST_MS; i++) {
+    const started = performance.now();
+    run();
+    best = Math.min(best, performance.now() - started);
+  }
+  return best;
+}
+
 type Case = { name: string; call: () => unknown; code: 'INVALID_SECRET' | 'INVALID_OPTION'; field: string };
 const cases: Case[] = [];
 const add = (name: string, call: () => unknown, code: Case['code'], field: string) => cases.push({ name, call, code, field });
@@ -131,14 +142,15 @@ describe('bad arguments throw TwoFactorError with a stable code and the field na
   });
 
   it.each(cases)('$name → $code "$field"', ({ call, code, field }) => {
-    const started = performance.now();
     let caught: unknown;
-    try {
-      call();
-    } catch (error) {
-      caught = error;
-    }
-    expect(performance.now() - started).toBeLessThan(FAST_MS);
+    const ms = fastestMs(() => {
+      try {
+        call();
+      } catch (error) {
+        caught = error;
+      }
+    });
+    expect(ms).toBeLessThan(FAST_MS);
     expect(caught).toBeInstanceOf(TwoFactorError);
     const error = caught as TwoFactorError;
     expect(error.name).toBe('TwoFactorError');
@@ -157,11 +169,12 @@ describe('bad codes are { valid: false }, fast, and not exceptions', () => {
     '', ' ', 'abcdef', '31415a', '3141590', '31415', '314 15', '３１４１５９', '314-159', '0x1234', ONE_MB, ONE_MB_DIGITS, `${CODE}${' '.repeat(1 << 20)}`,
   ];
   it.each(badCodes.map((code) => ({ code, name: label(code) })))('code $name', ({ code }) => {
-    const started = performance.now();
-    expect(verifyTotp(SECRET, code as never, { now: 1e12 })).toEqual({ valid: false });
-    expect(verifyTotp(SECRET_BYTES, code as never, { now: 1e12, window: 100 })).toEqual({ valid: false });
-    expect(verifyHotp(SECRET, code as never, 0, { lookAhead: 1000 })).toEqual({ valid: false });
-    expect(performance.now() - started).toBeLessThan(FAST_MS);
+    const ms = fastestMs(() => {
+      expect(verifyTotp(SECRET, code as never, { now: 1e12 })).toEqual({ valid: false });
+      expect(verifyTotp(SECRET_BYTES, code as never, { now: 1e12, window: 100 })).toEqual({ valid: false });
+      expect(verifyHotp(SECRET, code as never, 0, { lookAhead: 1000 })).toEqual({ valid: false });
+    });
+    expect(ms).toBeLessThan(FAST_MS);
   });
 
   it('the same calls accept the right code (so the table above is not vacuous)', () => {

@@ -5,7 +5,7 @@
 // code shown inline and as <img>, screenshotted and read back by real decoders; and a whole enrol → confirm
 // → verify flow of the service on MemoryStore with AES-GCM sealing, which needs WebCrypto only.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseOtpauthUri } from '../src/uri.js';
 import { launchChromium } from './support/browser.js';
 import { bundleForBrowser, root } from './support/browser-bundle.js';
+import { buildIfMissing } from './support/pack.js';
 import { decodeWithJsqr, decodeWithZxing, type Raster } from './support/qr-decode.js';
 
 const FIXTURE = join(root, 'test/fixtures/browser');
@@ -37,9 +38,7 @@ let page: Page;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(join(root, 'dist/index.js')) || !existsSync(join(root, 'dist/server.js'))) {
-    execFileSync('npx', ['tsup'], { cwd: root, stdio: 'pipe' });
-  }
+  buildIfMissing();
   // Built-ins are not forbidden here (test/builtins.test.ts does that): this is what a frontend's esbuild makes.
   const { code: app, inputs } = await bundleForBrowser(readFileSync(join(FIXTURE, 'app.js'), 'utf8'), { plugins: [] });
   expect(inputs).toEqual(expect.arrayContaining(['dist/index.js', 'dist/qr.js', 'dist/server.js']));

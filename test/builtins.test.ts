@@ -1,17 +1,11 @@
 // The core, `/qr` and `/server` run where there is no Node: each is bundled for a browser with every Node
 // built-in forbidden (the build must succeed), and the bundle text holds no Buffer, process. or require().
 // Both the built dist/ ESM (through the package's exports map, as a frontend resolves it) and src/.
-import { existsSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bundleForBrowser, nodeOnlyReferences, root } from './support/browser-bundle.js';
+import { bundleForBrowser, nodeOnlyReferences } from './support/browser-bundle.js';
+import { buildIfMissing } from './support/pack.js';
 
-beforeAll(() => {
-  if (!existsSync(join(root, 'dist/index.js')) || !existsSync(join(root, 'dist/server.js'))) {
-    execFileSync('npx', ['tsup'], { cwd: root, stdio: 'pipe' });
-  }
-});
+beforeAll(buildIfMissing);
 
 // entry → [package specifier, src file, a name the entry exports, the dist file it must come from]
 const ENTRIES = [

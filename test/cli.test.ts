@@ -2,7 +2,7 @@
 // codes checked against oathtool, URIs parsed back, QR codes decoded back, backup-code hashes verified,
 // secrets taken from stdin and the environment, and bad input answered with one line and no stack trace.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,6 @@ import { parseOtpauthUri } from '../src/uri.js';
 import { buildIfMissing, root } from './support/pack.js';
 import { decodeWithJsqr, decodeWithZxing, rasterise, type Raster } from './support/qr-decode.js';
 
-const CLI = join(root, 'dist/cli.js');
 const SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ'; // "12345678901234567890", the RFC 4226/6238 SHA-1 seed
 const SECRET_256 = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZA'; // RFC 6238 SHA-256 seed (32 bytes)
 const OTHER = 'JBSWY3DPEHPK3PXP';
@@ -39,9 +38,17 @@ function oathtool(args: string[]): string {
 }
 
 let work = '';
+let CLI = '';
 beforeAll(() => {
   buildIfMissing();
   work = mkdtempSync(join(tmpdir(), 'two-factor-cli-'));
+  // A copy of dist/cli.js (one file; its one dependency resolves through the linked node_modules), so
+  // that a rebuild of dist/ while this file runs (tsup --watch, a build in another terminal) cannot
+  // take the command away between two of the many runs below.
+  CLI = join(work, 'cli.js');
+  copyFileSync(join(root, 'dist/cli.js'), CLI);
+  writeFileSync(join(work, 'package.json'), JSON.stringify({ type: 'module', private: true }));
+  symlinkSync(join(root, 'node_modules'), join(work, 'node_modules'), 'dir');
 });
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
@@ -188,6 +195,8 @@ describe('uri', () => {
     const printed = /^secret: ([A-Z2-7]{32})\n$/.exec(r.stderr)?.[1];
     expect(printed).toBeDefined();
     expect(parseOtpauthUri(r.stdout.trim()).secret).toEqual(decodeBase32(printed!));
+    // As both helps say.
+    for (const command of ['uri', 'qr']) expect(cli([command, '--help']).stdout.replace(/\s+/g, ' ')).toContain('printed on standard error');
   });
 });
 
@@ -290,7 +299,12 @@ describe('secrets off the command line', () => {
 describe('bad input: exit status ≠ 0, one line on stderr, no stack trace, no secret', () => {
   const bad = 'JBSWY3DPEHPK3PX1'; // '1' is not base32
   const cases: [string, string[], { env?: Record<string, string>; input?: string }, RegExp][] = [
-    ['unknown command', ['frobnicate'], {}, /unknown command "frobnicate"/],
+    // The unknown command is not repeated: it may be a secret pasted in the wrong place.
+    ['unknown command', ['frobnicate'], {}, /unknown command, expected one of secret, code, verify, uri, qr, backup-codes/],
+    ['a secret in place of the command', [SECRET], {}, /unknown command/],
+    ['--secret=… before the command', [`--secret=${SECRET}`, 'code'], {}, /unknown command/],
+    ['an Object.prototype name as the command', ['toString'], {}, /unknown command/],
+    ['an Object.prototype name with --help', ['constructor', '--help'], {}, /unknown command/],
     ['bad base32 on the command line', ['code', '--secret', bad], {}, /"secret" must be base32/],
     ['bad base32 in TWO_FACTOR_SECRET', ['code'], { env: { TWO_FACTOR_SECRET: bad } }, /"secret" must be base32/],
     ['bad base32 on stdin', ['code', '--secret-stdin'], { input: bad }, /"secret" must be base32/],
@@ -313,7 +327,9 @@ describe('bad input: exit status ≠ 0, one line on stderr, no stack trace, no s
     ['unknown format', ['secret', '--format', 'pem'], {}, /"--format" must be/],
     ['uri without account', ['uri'], { env: { TWO_FACTOR_SECRET: SECRET } }, /"--account" is required/],
     ['qr level X', ['qr', 'text', '--level', 'X'], {}, /errorCorrection/],
-    ['qr --out into a missing directory', ['qr', 'text', '--out', '/nonexistent-dir/qr.svg'], {}, /ENOENT/],
+    ['qr --out into a missing directory', ['qr', 'text', '--out', '/nonexistent-dir/qr.svg'], {}, /"--out" must be .*ENOENT/],
+    ['qr --terminal with a huge margin', ['qr', 'text', '--terminal', '--margin', '100000'], {}, /"margin" must be an integer 0–64, got 100000/],
+    ['qr --terminal with a negative margin', ['qr', 'text', '--terminal', '--margin=-1'], {}, /"margin" must be an integer 0–64, got -1/],
     ['backup codes count 0', ['backup-codes', '--count', '0'], {}, /"count" must be/],
   ];
 
@@ -325,6 +341,7 @@ describe('bad input: exit status ≠ 0, one line on stderr, no stack trace, no s
     expect(r.stderr).toMatch(/^two-factor: [^\n]+\n$/);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(r.stderr).not.toContain('unexpected error');
     for (const secret of [SECRET, bad, OTHER]) expect(r.stderr).not.toContain(secret);
   });
 

@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USER, ISSUER, start, type Demo } from '../examples/demo/server.mjs';
+import type { Demo } from '../examples/demo/server.mjs';
 import { launchChromium, oathtoolTotp, zbarDecodeFile } from './support/browser.js';
+import { buildIfMissing } from './support/pack.js';
 
 const ARTIFACTS = join('test-artifacts', 'demo');
 // 5 s into a 30 s step, so each `advance(30_000)` lands well inside the next step.
@@ -22,6 +23,9 @@ const advance = (ms: number): void => {
   nowMs += ms;
 };
 
+let DEMO_USER: typeof import('../examples/demo/server.mjs').DEMO_USER;
+let ISSUER: string;
+let start: typeof import('../examples/demo/server.mjs').start;
 let demo: Demo;
 let browser: Awaited<ReturnType<typeof launchChromium>>;
 let page: Page;
@@ -38,6 +42,10 @@ let newBackupCodes: string[] = [];
 const typedCodes: string[] = [];
 
 beforeAll(async () => {
+  // The demo imports the package by name (dist/, through the exports map) and bundles its client from
+  // there: it is loaded once dist/ is built.
+  buildIfMissing();
+  ({ DEMO_USER, ISSUER, start } = await import('../examples/demo/server.mjs'));
   workDir = mkdtempSync(join(tmpdir(), 'demo-e2e-'));
   dbFile = join(workDir, 'demo.db');
   mkdirSync(ARTIFACTS, { recursive: true });

@@ -1,15 +1,14 @@
 // The built package as users get it: the core bundle is free of Node built-ins, the packed tarball
 // installs into a fresh project and works from require() and import(), and publint/attw are clean.
-import { execFileSync, type ExecFileSyncOptions } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeBase32 } from '../src/base32.js';
+import { parseOtpauthUri } from '../src/uri.js';
+import { isNodeBuiltin, moduleSpecifiers, nodeOnlyReferences } from './support/browser-bundle.js';
+import { buildIfMissing, installOffline, packTarball, root, run } from './support/pack.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
 const rfc6238 = JSON.parse(readFileSync(join(root, 'vectors/rfc6238.json'), 'utf8')) as {
   secrets: Record<string, { base32: string }>;
@@ -17,52 +16,25 @@ const rfc6238 = JSON.parse(readFileSync(join(root, 'vectors/rfc6238.json'), 'utf
 };
 const EXPECTED = rfc6238.vectors.map((v) => v.totp);
 
-const quiet: ExecFileSyncOptions = { cwd: root, stdio: 'pipe', encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } };
-const run = (cmd: string, args: string[], options: ExecFileSyncOptions = {}) =>
-  execFileSync(cmd, args, { ...quiet, ...options }) as unknown as string;
-
 let work = '';
 let tarball = '';
 
 beforeAll(() => {
-  // `npm test` builds first; a bare `vitest run` on a fresh clone builds here.
-  if (!existsSync(join(dist, 'index.js')) || !existsSync(join(dist, 'index.cjs'))) run('npx', ['tsup']);
+  buildIfMissing();
   work = mkdtempSync(join(tmpdir(), 'two-factor-pack-'));
-  // --ignore-scripts: dist/ is built already; a `prepare` build here would only repeat it.
-  const packed = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work])) as { filename: string }[];
-  tarball = join(work, packed[0]!.filename);
+  tarball = packTarball(work);
 });
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-/** Every module specifier, `require()`d name and Buffer/process reference in a bundle, from its AST. */
-function scanBundle(file: string): { specifiers: string[]; nodeGlobals: string[] } {
-  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
-  const specifiers: string[] = [];
-  const nodeGlobals: string[] = [];
-  const visit = (node: ts.Node): void => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
-      specifiers.push(node.moduleSpecifier.text);
-    } else if (
-      ts.isCallExpression(node) &&
-      (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))
-    ) {
-      const [arg] = node.arguments;
-      specifiers.push(arg && ts.isStringLiteralLike(arg) ? arg.text : '<computed>');
-    } else if (ts.isIdentifier(node) && (node.text === 'Buffer' || node.text === 'process')) {
-      const parent = node.parent;
-      // `x.process` / `{ process: … }` name a property, not the Node global; `globalThis.process` does.
-      const isPropertyName =
-        (ts.isPropertyAccessExpression(parent) && parent.name === node && !(ts.isIdentifier(parent.expression) && /^(globalThis|global|self|window)$/.test(parent.expression.text))) ||
-        (ts.isPropertyAssignment(parent) && parent.name === node);
-      if (!isPropertyName) nodeGlobals.push(`${node.text} at ${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`);
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(source);
-  return { specifiers, nodeGlobals };
+/**
+ * What a bundle loads and which Node globals it uses. `require(…)` itself is how a CommonJS bundle loads
+ * its chunks and dependencies, so here it counts by what it loads (in `specifiers`), not as a global.
+ */
+function scanBundle(code: string): { specifiers: string[]; nodeGlobals: string[] } {
+  return { specifiers: moduleSpecifiers(code), nodeGlobals: nodeOnlyReferences(code).filter((use) => !use.startsWith('require(')) };
 }
 
 /** The entry file plus every relative chunk it pulls in. */
@@ -71,33 +43,30 @@ function bundleFiles(entry: string): string[] {
   const walk = (file: string) => {
     if (seen.has(file)) return;
     seen.add(file);
-    for (const spec of scanBundle(file).specifiers) if (spec.startsWith('.')) walk(resolve(dirname(file), spec));
+    for (const spec of moduleSpecifiers(readFileSync(file, 'utf8'))) if (spec.startsWith('.')) walk(resolve(dirname(file), spec));
   };
   walk(entry);
   return [...seen];
 }
-
-const isBuiltin = (spec: string) => spec.startsWith('node:') || builtinModules.includes(spec) || builtinModules.includes(spec.split('/')[0]!);
 
 describe('the built core has no Node built-ins', () => {
   it.each(['index.js', 'index.cjs'])('dist/%s: no node: import, no built-in require, no Buffer, no process', (name) => {
     const files = bundleFiles(join(dist, name));
     const problems: string[] = [];
     for (const file of files) {
-      const { specifiers, nodeGlobals } = scanBundle(file);
-      for (const spec of specifiers) if (isBuiltin(spec) || spec === '<computed>') problems.push(`${file}: imports ${spec}`);
+      const { specifiers, nodeGlobals } = scanBundle(readFileSync(file, 'utf8'));
+      for (const spec of specifiers) if (isNodeBuiltin(spec) || spec === '<computed>') problems.push(`${file}: imports ${spec}`);
       for (const use of nodeGlobals) problems.push(`${file}: uses ${use}`);
     }
     expect(problems).toEqual([]);
     // The scan itself sees what it must: the bundle does import its runtime dependency.
-    expect(files.flatMap((f) => scanBundle(f).specifiers)).toContain('@noble/hashes/scrypt.js'); // backup codes' KDF
+    expect(files.flatMap((f) => moduleSpecifiers(readFileSync(f, 'utf8')))).toContain('@noble/hashes/scrypt.js'); // backup codes' KDF
   });
 
   it('the scanner flags what it is meant to flag', () => {
-    const probe = join(work, 'probe.js');
-    writeFileSync(probe, `import fs from 'node:fs'; const c = require("crypto"); Buffer.from('x'); globalThis.process; x.process; ({ process: 1 }); "Buffer";`);
+    const probe = `import fs from 'node:fs'; const c = require("crypto"); Buffer.from('x'); globalThis.process; x.process; ({ process: 1 }); "Buffer";`;
     const { specifiers, nodeGlobals } = scanBundle(probe);
-    expect(specifiers.filter(isBuiltin)).toEqual(['node:fs', 'crypto']);
+    expect(specifiers.filter(isNodeBuiltin)).toEqual(['node:fs', 'crypto']);
     expect(nodeGlobals.map((g) => g.split(' ')[0])).toEqual(['Buffer', 'process']);
   });
 });
@@ -105,10 +74,8 @@ describe('the built core has no Node built-ins', () => {
 describe('the packed tarball', () => {
   it('installs offline into a fresh project; require() and import() both print the RFC 6238 codes', () => {
     const app = join(work, 'app');
-    mkdirSync(app);
-    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'smoke-app', version: '1.0.0', private: true }));
     // Dependencies come from the npm cache: no network in tests.
-    run('npm', ['install', tarball, '--offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: app });
+    installOffline(app, [tarball], { name: 'smoke-app' });
     const body = (lib: string) => `
       const secrets = ${JSON.stringify(Object.fromEntries(Object.entries(rfc6238.secrets).map(([a, s]) => [a, s.base32])))};
       const vectors = ${JSON.stringify(rfc6238.vectors.map(({ time, algorithm }) => ({ time, algorithm })))};
@@ -139,5 +106,28 @@ describe('the packed tarball', () => {
     const verdicts = attw.split('\n').filter((line) => /^(node16 \(from (CJS|ESM)\)|bundler):/.test(line));
     expect(verdicts.length).toBe(3 * Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).exports).length); // every subpath, ./package.json too
     expect(verdicts.every((line) => / OK\b/.test(line))).toBe(true);
+  });
+});
+
+describe('examples/quickstart.mjs (`npm run example`), on the built dist/', () => {
+  it('prints a secret, its setup key, a URI holding them, and a code that verifies once', () => {
+    const out = run(process.execPath, ['examples/quickstart.mjs']);
+    const line = (label: string) => out.split('\n').find((l) => l.startsWith(`${label}:`))?.slice(label.length + 1).trim() ?? '';
+    const base32 = line('secret (base32)');
+    expect(base32).toMatch(/^[A-Z2-7]{32}$/);
+    expect(line('setup key')).toMatch(/^([A-Z2-7]{4} ){7}[A-Z2-7]{4}\b/);
+    expect(line('setup key').replace(/ \(.*$/, '').replace(/ /g, '')).toBe(base32);
+    expect(parseOtpauthUri(line('otpauth URI'))).toEqual({
+      type: 'totp',
+      secret: decodeBase32(base32),
+      accountName: 'alice@example.com',
+      issuer: 'InworkJobs',
+      algorithm: 'SHA1',
+      digits: 6,
+      period: 30,
+    });
+    expect(line('current code')).toMatch(/^\d{6} {2}\(valid for \d+ s more\)$/);
+    expect(JSON.parse(line('verifyTotp'))).toMatchObject({ valid: true });
+    expect(JSON.parse(line('replayed'))).toEqual({ valid: false });
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createTwoFactor } from '../src/server/index.js';
 import { codeAt } from '../src/testing/index.js';
 import { TwoFactorError } from '../src/index.js';
-import { CHEAP_SCRYPT, CountingStore, enrol, overwrite, setup, STEP_MS, stored } from './service-fixtures.js';
+import { CHEAP_SCRYPT, CountingStore, enrol, overwrite, setup, STEP_MS, stored, wrongCodeAt } from './service-fixtures.js';
 
 const key = (fill: number): Uint8Array => new Uint8Array(32).fill(fill);
 
@@ -60,9 +60,9 @@ describe('secrets at rest', () => {
   it('a failed attempt is a write too, so it also re-seals under the current key', async () => {
     const store = new CountingStore();
     const ctx = setup({ store, encryption: { keys: { old: key(1) }, current: 'old' } });
-    await enrol(ctx);
+    const { secret } = await enrol(ctx);
     const rotated = createTwoFactor({ store, issuer: 'InworkJobs', now: ctx.clock.now, encryption: { keys: { old: key(1), new: key(2) }, current: 'new' } });
-    expect(await rotated.verify('alice', '000000')).toMatchObject({ ok: false });
+    expect(await rotated.verify('alice', wrongCodeAt(secret, ctx.clock.now()))).toEqual({ ok: false, reason: 'invalid' });
     expect((await stored(store))!.record.factor!.secret).toMatchObject({ kid: 'new' });
   });
 
@@ -75,6 +75,20 @@ describe('secrets at rest', () => {
     expect(await encrypted.verify('alice', codeAt(secret, ctx.clock.now()))).toMatchObject({ ok: true });
     expect((await stored(store))!.record.factor!.secret).toMatchObject({ alg: 'A256GCM', kid: 'k1' });
     expect(JSON.stringify((await stored(store))!.record)).not.toContain(secret);
+  });
+
+  it('a legacy one-byte secret stored in the clear is sealed on its next write and still reads back', async () => {
+    const store = new CountingStore();
+    const ctx = setup({ store });
+    await enrol(ctx);
+    await overwrite(store, 'alice', (record) => ({ ...record, factor: { ...record.factor!, secret: { alg: 'none', secret: 'AE' } } }));
+    const encrypted = createTwoFactor({ store, issuer: 'InworkJobs', now: ctx.clock.now, encryption: { keys: { k1: key(1) }, current: 'k1' } });
+    ctx.clock.advance(STEP_MS);
+    expect(await encrypted.verify('alice', codeAt('AE', ctx.clock.now()))).toMatchObject({ ok: true });
+    const sealed = (await stored(store))!.record.factor!.secret as { alg: string; ct: string };
+    expect(sealed).toMatchObject({ alg: 'A256GCM' });
+    expect(sealed.ct).toHaveLength(23); // 1 byte of secret + 16 bytes of tag
+    expect(await encrypted.status('alice')).toMatchObject({ state: 'enabled' });
   });
 
   it("a ciphertext copied into another user's record fails with DECRYPTION_FAILED (user id bound as additional data)", async () => {

@@ -51,6 +51,14 @@ export async function enrol({ twoFactor, clock }: Context, userId = 'alice', tot
   return { secret: enrollment.secret, backupCodes: confirmed.backupCodes, enrollment };
 }
 
+/** A 6-digit code that is not the code of any step in the ±`window` steps around `nowMs`: wrong for certain, not by chance. */
+export function wrongCodeAt(secret: string, nowMs: number, window = 1): string {
+  const valid = new Set(Array.from({ length: 2 * window + 1 }, (_, i) => codeAt(secret, nowMs + (i - window) * STEP_MS)));
+  let n = 0;
+  while (valid.has(String(n).padStart(6, '0'))) n++;
+  return String(n).padStart(6, '0');
+}
+
 /** The stored record of `userId`, read straight from the store. */
 export async function stored(store: CountingStore, userId = 'alice'): Promise<StoredRecord | null> {
   return store.inner.get(userId);

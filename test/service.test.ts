@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createTwoFactor, DEFAULT_THROTTLE, MemoryStore, throttleDelayMs, retryAfterMs, type TwoFactorEvent } from '../src/server/index.js';
+import { createTwoFactor, DEFAULT_THROTTLE, MemoryStore, throttleDelayMs, retryAfterMs, type TwoFactorEvent, type TwoFactorRecord } from '../src/server/index.js';
 import { codeAt } from '../src/testing/index.js';
 import { decodeBase32, TwoFactorError, verifyTotp } from '../src/index.js';
 import { parseOtpauthUri } from '../src/uri.js';
-import { CountingStore, enrol, overwrite, setup, START_MS, STEP_MS, stored } from './service-fixtures.js';
+import { CountingStore, enrol, overwrite, setup, START_MS, STEP_MS, stored, wrongCodeAt } from './service-fixtures.js';
 
 const wrongCode = (code: string): string => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 
@@ -223,6 +223,23 @@ describe('throttling', () => {
     expect(retryAfterMs(0, null, 0, DEFAULT_THROTTLE)).toBe(0);
   });
 
+  it("a last failure stamped ahead of now (another server's clock) never throttles a free attempt nor lengthens a wait", () => {
+    expect(retryAfterMs(1, 10_000, 9_500, DEFAULT_THROTTLE)).toBe(0);
+    expect(retryAfterMs(3, 10_000, 0, DEFAULT_THROTTLE)).toBe(0);
+    expect(retryAfterMs(5, 10_000, 9_500, DEFAULT_THROTTLE)).toBe(2000);
+    expect(retryAfterMs(5, Number.MAX_SAFE_INTEGER, 0, DEFAULT_THROTTLE)).toBe(2000);
+  });
+
+  it('through two servers whose clocks differ by a second: a mistyped code elsewhere does not throttle the next one', async () => {
+    const ctx = setup();
+    const { secret } = await enrol(ctx);
+    ctx.clock.advance(STEP_MS);
+    const ahead = createTwoFactor({ store: ctx.store, issuer: 'InworkJobs', now: () => ctx.clock.now() + 1000 });
+    const good = codeAt(secret, ctx.clock.now());
+    expect(await ahead.verify('alice', wrongCode(good))).toEqual({ ok: false, reason: 'invalid' });
+    expect(await ctx.twoFactor.verify('alice', good)).toEqual({ ok: true, method: 'totp', backupCodesRemaining: 10 });
+  });
+
   it('through the service: waits grow, refusals do not extend them, a success resets the count', async () => {
     const ctx = setup();
     const { twoFactor, clock } = ctx;
@@ -286,7 +303,7 @@ describe('throttling', () => {
   it('a throttled confirmation is refused before the code is checked', async () => {
     const ctx = setup({ throttle: { freeFailures: 0 } });
     const enrollment = await ctx.twoFactor.beginEnrollment('alice', { accountName: 'a' });
-    expect(await ctx.twoFactor.confirmEnrollment('alice', '000000')).toMatchObject({ reason: expect.stringMatching(/invalid/) });
+    expect(await ctx.twoFactor.confirmEnrollment('alice', wrongCodeAt(enrollment.secret, ctx.clock.now()))).toEqual({ ok: false, reason: 'invalid', retryAfterMs: 1000 });
     expect(await ctx.twoFactor.confirmEnrollment('alice', codeAt(enrollment.secret, ctx.clock.now()))).toEqual({ ok: false, reason: 'throttled', retryAfterMs: 1000 });
   });
 
@@ -368,11 +385,12 @@ describe('argument and option validation', () => {
 
   it('userId must be a string of 1–256 characters; accountName a non-empty string', async () => {
     const { twoFactor } = setup();
-    for (const userId of ['', 'x'.repeat(257), 42, undefined]) {
+    for (const userId of ['', 'x'.repeat(257), 42, undefined, 'a\uD800', 'a\uDC00b', 'a\0b']) {
       await expect(twoFactor.verify(userId as string, '123456')).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('"userId"') });
       await expect(twoFactor.status(userId as string)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
     }
     expect(await twoFactor.status('x'.repeat(256))).toMatchObject({ state: 'disabled' });
+    expect(await twoFactor.status('user-\u{1F600}')).toMatchObject({ state: 'disabled' }); // a surrogate pair is fine
     await expect(twoFactor.beginEnrollment('alice', { accountName: '' })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('"accountName"') });
     await expect(twoFactor.beginEnrollment('alice', undefined as never)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
   });
@@ -408,17 +426,59 @@ describe('records read from the store are validated', () => {
     expect((error as Error).message).not.toContain(secret);
     await expect(ctx.twoFactor.status('alice')).rejects.toMatchObject({ code: 'STORE_ERROR' });
   });
+
+  const factorWith = (change: Record<string, unknown>) => (r: Record<string, unknown>) => ({ ...r, factor: { ...(r.factor as object), ...change } });
+  const sealedWith = (secret: Record<string, unknown>) => factorWith({ secret });
+  it.each([
+    ['101 used backup-code indexes', 'factor.backupCodesUsed', factorWith({ backupCodesUsed: Array.from({ length: 101 }, (_, i) => i) })],
+    ['100,000 used backup-code indexes', 'factor.backupCodesUsed', factorWith({ backupCodesUsed: Array(100_000).fill(0) })],
+    ['a used index twice (which would miscount the codes left)', 'factor.backupCodesUsed', factorWith({ backupCodesUsed: [3, 3] })],
+    ['a used index beyond any set', 'factor.backupCodesUsed', factorWith({ backupCodesUsed: [100] })],
+    ['a used index of 1e300', 'factor.backupCodesUsed', factorWith({ backupCodesUsed: [1e300] })],
+    ['a used index that is a string', 'factor.backupCodesUsed', factorWith({ backupCodesUsed: ['0'] })],
+    ['a key id of 65 characters', 'factor.secret.kid', sealedWith({ alg: 'A256GCM', kid: 'k'.repeat(65), iv: 'AAAAAAAAAAAAAAAA', ct: 'A'.repeat(48) })],
+    ['a clear secret of a length no bytes encode to', 'factor.secret.secret', sealedWith({ alg: 'none', secret: 'JBSWY3' })],
+    ['digits as a string', 'factor.digits', factorWith({ digits: '6' })],
+    ['failures as a string', 'failures', (r: Record<string, unknown>) => ({ ...r, failures: '0' })],
+    ['an array as the record', '', () => []],
+  ])('a hostile record with %s is STORE_ERROR naming "%s"', async (_, field, change) => {
+    const ctx = setup();
+    await enrol(ctx);
+    await overwrite(ctx.store, 'alice', (record) => change(record as never) as never);
+    const name = field === '' ? 'record' : `record.${field}`;
+    await expect(ctx.twoFactor.status('alice')).rejects.toMatchObject({ code: 'STORE_ERROR', message: expect.stringContaining(`"${name}" must be`) });
+  });
+
+  it('__proto__ keys in a stored record are dropped: nothing is polluted, the record reads back with only known fields', async () => {
+    const ctx = setup();
+    const { secret } = await enrol(ctx);
+    const current = (await stored(ctx.store))!;
+    const text = JSON.stringify(current.record)
+      .replace('{', '{"__proto__":{"polluted":true,"state":"pending"},')
+      .replace('"factor":{', '"factor":{"__proto__":{"lastStep":-1},"constructor":{"prototype":{"polluted":true}},');
+    const hostile = JSON.parse(text) as TwoFactorRecord;
+    expect(Object.keys(hostile)).toContain('__proto__');
+    expect(await ctx.store.inner.compareAndSet('alice', current.version, hostile)).toBe(true);
+    ctx.clock.advance(STEP_MS);
+    expect(await ctx.twoFactor.verify('alice', codeAt(secret, ctx.clock.now()))).toMatchObject({ ok: true, method: 'totp' });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const { record } = (await stored(ctx.store))!;
+    expect(Object.keys(record)).toEqual(['schema', 'state', 'factor', 'pending', 'failures', 'lastFailureAt']);
+    expect(Object.keys(record.factor!)).not.toContain('__proto__');
+    expect(Object.keys(record.factor!)).not.toContain('constructor');
+  });
 });
 
 describe('events', () => {
   it('carry the operation, reason, method and failure count, and a throttled event its wait', async () => {
     const events: TwoFactorEvent[] = [];
     const ctx = setup({ onEvent: (e) => void events.push(e), throttle: { freeFailures: 0 } });
-    await enrol(ctx);
-    await ctx.twoFactor.verify('alice', '000000');
-    await ctx.twoFactor.verify('alice', '000000');
+    const { secret } = await enrol(ctx);
+    const wrong = wrongCodeAt(secret, ctx.clock.now());
+    await ctx.twoFactor.verify('alice', wrong);
+    await ctx.twoFactor.verify('alice', wrong);
     expect(events.slice(-2)).toEqual([
-      { type: 'verification-failed', userId: 'alice', at: START_MS, operation: 'verify', reason: expect.stringMatching(/invalid|replayed/), method: 'totp', failures: 1 },
+      { type: 'verification-failed', userId: 'alice', at: START_MS, operation: 'verify', reason: 'invalid', method: 'totp', failures: 1 },
       { type: 'throttled', userId: 'alice', at: START_MS, operation: 'verify', retryAfterMs: 1000 },
     ]);
   });

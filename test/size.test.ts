@@ -2,16 +2,15 @@
 // a page that only makes and checks TOTP codes pays at most 4 KB, with all three hash algorithms working.
 // The other ceilings are loose on purpose: they catch a regression (a dependency pulled in by accident),
 // not a few bytes.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script without declarations
 import { ENTRIES, measure } from '../scripts/size.mjs';
+import { buildIfMissing, root } from './support/pack.js';
 
-const root = join(import.meta.dirname, '..');
 type Entry = { name: string; what: string; source: string };
 type Measured = { name: string; minBytes: number; gzipBytes: number; code: string };
 const entries = ENTRIES as Entry[];
@@ -31,7 +30,7 @@ const rfc6238 = JSON.parse(readFileSync(join(root, 'vectors/rfc6238.json'), 'utf
 };
 
 beforeAll(async () => {
-  if (!existsSync(join(root, 'dist/index.js'))) execFileSync('npx', ['tsup'], { cwd: root, stdio: 'pipe' });
+  buildIfMissing();
   for (const entry of entries) measured.set(entry.name, (await measure(entry)) as Measured);
   console.log(
     [...measured.values()].map((m) => `${m.name.padEnd(13)} ${String(m.gzipBytes).padStart(6)} B gzip  ${String(m.minBytes).padStart(6)} B min`).join('\n'),

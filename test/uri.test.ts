@@ -391,6 +391,16 @@ describe('parseOtpauthUri: rejections', () => {
 });
 
 describe('hostile input finishes fast', () => {
+  /** The fastest of up to three runs, in ms: one run slowed by a GC pause or a busy core is not a hang. */
+  const fastestMs = (run: () => void, limitMs: number): number => {
+    let best = Infinity;
+    for (let i = 0; i < 3 && best >= limitMs; i++) {
+      const started = performance.now();
+      run();
+      best = Math.min(best, performance.now() - started);
+    }
+    return best;
+  };
   const label = (n: number, unit: string) => unit.repeat(Math.floor(n / unit.length));
   const hostile: [string, string][] = [
     ['1 MB string', 'otpauth://totp/' + 'a'.repeat(1 << 20)],
@@ -410,14 +420,14 @@ describe('hostile input finishes fast', () => {
     ['white space padding to the cap', ' '.repeat(4095)],
   ];
   it.each(hostile)('%s', (_name, uri) => {
-    const started = performance.now();
     let outcome: unknown;
-    try {
-      outcome = parseOtpauthUri(uri);
-    } catch (e) {
-      outcome = e;
-    }
-    const elapsedMs = performance.now() - started;
+    const elapsedMs = fastestMs(() => {
+      try {
+        outcome = parseOtpauthUri(uri);
+      } catch (e) {
+        outcome = e;
+      }
+    }, 100);
     expect(outcome).toBeInstanceOf(TwoFactorError);
     expect(elapsedMs).toBeLessThan(100);
   });
@@ -425,9 +435,10 @@ describe('hostile input finishes fast', () => {
   it('a maximal valid URI parses fast too', () => {
     const uri = buildOtpauthUri({ type: 'totp', secret: new Uint8Array(1024), accountName: '%:'.repeat(128), issuer: '😀'.repeat(40) });
     expect(uri.length).toBeGreaterThan(3000);
-    const started = performance.now();
-    for (let i = 0; i < 100; i++) parseOtpauthUri(uri);
-    expect((performance.now() - started) / 100).toBeLessThan(5);
+    const elapsedMs = fastestMs(() => {
+      for (let i = 0; i < 100; i++) parseOtpauthUri(uri);
+    }, 500);
+    expect(elapsedMs / 100).toBeLessThan(5);
   });
 });
 

@@ -13,8 +13,3 @@ export function bytesDifference(a: Uint8Array, b: Uint8Array): number {
   for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
   return diff;
 }
-
-/** Constant-time equality of two byte strings of public length. */
-export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return bytesDifference(a, b) === 0;
-}

@@ -3,6 +3,7 @@
 // boundary: a hand-edited row or a record of a future schema must fail loudly, not half-work).
 import { TwoFactorError } from '../errors.js';
 import { describe } from '../internal/assert.js';
+import { MAX_BACKUP_CODE_COUNT } from '../backup-codes.js';
 import type { Algorithm } from '../hmac.js';
 
 /** The schema version this release writes. Records of a lower version are migrated on read. */
@@ -32,7 +33,7 @@ export interface ActiveFactor extends TotpParameters {
   lastStep: number;
   /** The backup codes' hash string from `hashBackupCodes`, unchanged until regenerated. */
   backupCodes: string;
-  /** Indexes (as returned by `verifyBackupCode`) of the backup codes already used. */
+  /** Indexes (as returned by `verifyBackupCode`) of the backup codes already used: distinct, 0–99. */
   backupCodesUsed: number[];
   /** When this factor was confirmed, epoch ms. */
   enabledAt: number;
@@ -63,6 +64,9 @@ export interface TwoFactorRecord {
   lastFailureAt: number | null;
 }
 
+/** Longest key id in `encryption.keys` and in a stored record. @internal */
+export const MAX_KEY_ID_CHARS = 64;
+
 const ALGORITHMS = new Set(['SHA1', 'SHA256', 'SHA512']);
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 const BASE32 = /^[A-Z2-7]+$/;
@@ -83,15 +87,17 @@ function time(value: unknown, field: string): number {
 function sealed(value: unknown, field: string): SealedSecret {
   if (!isObject(value)) bad(field, 'a sealed secret object', value);
   if (value.alg === 'none') {
-    if (typeof value.secret !== 'string' || !BASE32.test(value.secret)) bad(`${field}.secret`, 'upper-case base32', value.secret);
-    return { alg: 'none', secret: value.secret };
+    // Lengths 1, 3 and 6 mod 8 encode no byte string.
+    const { secret } = value;
+    if (typeof secret !== 'string' || !BASE32.test(secret) || [1, 3, 6].includes(secret.length % 8)) bad(`${field}.secret`, 'upper-case base32 of a byte string', secret);
+    return { alg: 'none', secret };
   }
   if (value.alg === 'A256GCM') {
     const { kid, iv, ct } = value;
-    if (typeof kid !== 'string' || kid.length === 0) bad(`${field}.kid`, 'a key id', kid);
+    if (typeof kid !== 'string' || kid.length === 0 || kid.length > MAX_KEY_ID_CHARS) bad(`${field}.kid`, `a key id of 1–${MAX_KEY_ID_CHARS} characters`, kid);
     if (typeof iv !== 'string' || iv.length !== 16 || !BASE64URL.test(iv)) bad(`${field}.iv`, '12 bytes of base64url', iv);
-    // At least the 16-byte GCM tag plus one byte of secret.
-    if (typeof ct !== 'string' || ct.length < 24 || !BASE64URL.test(ct)) bad(`${field}.ct`, 'base64url ciphertext', ct);
+    // At least the 16-byte GCM tag plus one byte of secret: 17 bytes, 23 characters.
+    if (typeof ct !== 'string' || ct.length < 23 || !BASE64URL.test(ct)) bad(`${field}.ct`, 'base64url ciphertext', ct);
     return { alg: 'A256GCM', kid, iv, ct };
   }
   return bad(`${field}.alg`, "'none' or 'A256GCM'", value.alg);
@@ -110,8 +116,13 @@ function factor(value: unknown): ActiveFactor {
   const { lastStep, backupCodes, backupCodesUsed } = value;
   if (typeof lastStep !== 'number' || !Number.isSafeInteger(lastStep) || lastStep < -1) bad('factor.lastStep', 'an integer ≥ -1', lastStep);
   if (typeof backupCodes !== 'string' || backupCodes.length === 0) bad('factor.backupCodes', 'a backup-code hash string', backupCodes);
-  if (!Array.isArray(backupCodesUsed) || !backupCodesUsed.every((i) => Number.isInteger(i) && i >= 0)) {
-    bad('factor.backupCodesUsed', 'an array of indexes', backupCodesUsed);
+  // Bounded and distinct, so a hand-edited row can neither cost a pass over a huge array nor miscount the codes left.
+  if (
+    !Array.isArray(backupCodesUsed) ||
+    backupCodesUsed.length > MAX_BACKUP_CODE_COUNT ||
+    !backupCodesUsed.every((i, k) => Number.isInteger(i) && i >= 0 && i < MAX_BACKUP_CODE_COUNT && backupCodesUsed.indexOf(i) === k)
+  ) {
+    bad('factor.backupCodesUsed', `an array of distinct indexes 0–${MAX_BACKUP_CODE_COUNT - 1}`, backupCodesUsed);
   }
   return {
     secret: sealed(value.secret, 'factor.secret'),

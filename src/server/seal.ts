@@ -5,7 +5,7 @@ import { TwoFactorError } from '../errors.js';
 import { fail } from '../internal/assert.js';
 import { randomBytes } from '../internal/random.js';
 import { encodeBase32, decodeBase32 } from '../base32.js';
-import type { SealedSecret } from './record.js';
+import { MAX_KEY_ID_CHARS, type SealedSecret } from './record.js';
 
 /**
  * Keys for sealing TOTP secrets at rest: `keys` maps a key id to 32 random bytes, `current` names the key
@@ -19,7 +19,6 @@ export interface EncryptionOptions {
 
 const KEY_BYTES = 32;
 const IV_BYTES = 12; // 96 bits, the GCM nonce size NIST SP 800-38D recommends
-const MAX_KID_CHARS = 64;
 
 /** Seals and opens secrets for one service instance; imports each CryptoKey once. @internal */
 export interface Sealer {
@@ -41,7 +40,7 @@ export function createSealer(options: EncryptionOptions | undefined): Sealer {
   if (keys === null || typeof keys !== 'object' || Array.isArray(keys)) fail('INVALID_OPTION', 'encryption.keys', 'an object of key id → 32 bytes', keys);
   const raw = new Map<string, Uint8Array<ArrayBuffer>>();
   for (const [kid, key] of Object.entries(keys)) {
-    if (kid.length === 0 || kid.length > MAX_KID_CHARS) fail('INVALID_OPTION', 'encryption.keys', `key ids of 1–${MAX_KID_CHARS} characters`, kid);
+    if (kid.length === 0 || kid.length > MAX_KEY_ID_CHARS) fail('INVALID_OPTION', 'encryption.keys', `key ids of 1–${MAX_KEY_ID_CHARS} characters`, kid);
     if (!(key instanceof Uint8Array) || key.length !== KEY_BYTES) fail('INVALID_OPTION', `encryption.keys.${kid}`, `${KEY_BYTES} bytes (AES-256)`, key);
     raw.set(kid, Uint8Array.from(key)); // a copy: later changes to the caller's array must not change the key
   }

@@ -118,7 +118,9 @@ export interface TwoFactorStatus {
 export interface TwoFactor {
   /**
    * Starts (or restarts) enrolment: a new 20-byte secret replaces any earlier pending one and expires after
-   * `enrollmentTtlMs`. An enabled factor keeps working until the new secret is confirmed.
+   * `enrollmentTtlMs`. An enabled factor keeps working until the new secret is confirmed. Confirming a
+   * re-enrolment needs no code of the enabled factor, so gate this call like `disable` (fresh sign-in,
+   * password). Throws `INVALID_OPTION` for an `accountName` that is not 1–256 characters or that the URI cannot carry.
    */
   beginEnrollment(userId: string, opts: { accountName: string }): Promise<Enrollment>;
   /**
@@ -163,16 +165,22 @@ interface Decision<R> {
   events: EventDraft[];
 }
 
+// A NUL or a lone surrogate: databases reject the first and turn the second into U+FFFD, so two distinct
+// ids ('a\uD800', 'a\uDC00') would share one stored row.
+const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 function userIdArgument(userId: unknown): string {
   if (typeof userId !== 'string' || userId.length === 0 || userId.length > MAX_USER_ID_CHARS) {
     fail('INVALID_OPTION', 'userId', `a string of 1–${MAX_USER_ID_CHARS} characters`, userId);
   }
+  if (UNSTORABLE.test(userId)) fail('INVALID_OPTION', 'userId', 'text without NUL or unpaired surrogates', userId);
   return userId;
 }
 
 /**
  * Digits only (spaces ignored) and exactly the enrolled length: a TOTP code; anything else is tried as a
- * backup code. Backup codes are at least 10 symbols, so with 6–8 digit codes the two never overlap.
+ * backup code. Backup codes are at least 10 symbols and written with a hyphen, so with 6–9 digit codes the
+ * two never overlap; with 10 digits, an all-digit backup code typed without its hyphen is taken for TOTP.
  */
 function looksLikeTotp(code: unknown, digits: number): boolean {
   if (typeof code !== 'string' || code.length > 64) return false;
@@ -200,11 +208,13 @@ function functionOption<T>(value: unknown, field: string): T | undefined {
  *
  * Policy choices: a replayed code counts as a failure (it is not a valid sign-in; a double submit costs
  * one of the free failures). A throttled attempt is not counted and writes nothing. `verify` takes a TOTP
- * code (digits only, spaces ignored, the enrolled length) or else a backup code. `disable` and `regenerateBackupCodes` take a TOTP code only — a backup code signs in but
- * does not change settings (one leaked code must not yield ten fresh ones or switch 2FA off); a user who
- * lost their authenticator signs in with a backup code and enrols a new one, which replaces the old
- * factor and its codes once confirmed. Re-authenticate the user (password) before any of these calls, as
- * for any security setting.
+ * code (digits only, spaces ignored, the enrolled length) or else a backup code. `disable` and
+ * `regenerateBackupCodes` take a TOTP code only: a backup code signs in but cannot switch 2FA off or mint
+ * codes by itself. The recovery path for a lost authenticator is deliberately open, though: sign in with a
+ * backup code, then re-enrol (`beginEnrollment` + `confirmEnrollment` need the *new* app's code, not the
+ * old factor's), which replaces the old factor and its codes. So whoever holds the password and one
+ * backup code can take over the factor — gate re-enrolment, like every security setting, behind a fresh
+ * password check, and tell the user (email) on every `enabled` event with `replaced: true`.
  *
  * @throws TwoFactorError `INVALID_OPTION` naming the field for any bad option (keys of the wrong size included)
  * @example
@@ -345,12 +355,14 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     events: [{ type: 'throttled', operation, retryAfterMs: wait }],
   });
 
+  /** A refused code; `retryAfterMs` only when the next attempt must wait. */
+  const failure = (reason: 'invalid' | 'replayed', wait: number): Failure => (wait > 0 ? { ok: false, reason, retryAfterMs: wait } : { ok: false, reason });
+
   /** A counted failure: the counter moves in the same compareAndSet, so parallel guesses cannot skip it. */
   function counted<R>(record: TwoFactorRecord, nowMs: number, operation: TwoFactorOperation, reason: 'invalid' | 'replayed', method: 'totp' | 'backup-code'): Decision<R | Failure> {
     const failures = record.failures + 1;
-    const wait = throttleDelayMs(failures, throttle);
     return {
-      result: wait > 0 ? { ok: false, reason, retryAfterMs: wait } : { ok: false, reason },
+      result: failure(reason, throttleDelayMs(failures, throttle)),
       next: { ...record, failures, lastFailureAt: nowMs },
       events: [{ type: 'verification-failed', operation, reason, method, failures }],
     };
@@ -358,7 +370,8 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
 
   const waitFor = (record: TwoFactorRecord, nowMs: number): number => retryAfterMs(record.failures, record.lastFailureAt, nowMs, throttle);
 
-  const remainingOf = (factor: ActiveFactor): number => Math.max(0, countBackupCodes(factor.backupCodes) - new Set(factor.backupCodesUsed).size);
+  // parseRecord guarantees distinct indexes; the clamp covers indexes the set never had.
+  const remainingOf = (factor: ActiveFactor): number => Math.max(0, countBackupCodes(factor.backupCodes) - factor.backupCodesUsed.length);
 
   /**
    * Checks a TOTP code against the enabled factor, after the throttle. On success returns the step to store;
@@ -503,9 +516,9 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
 
     const match = typeof code === 'string' ? await verifyBackupCode(charged.hashed, code) : ({ valid: false } as const);
     if (!match.valid) {
-      const wait = Math.max(0, charged.at + throttleDelayMs(charged.failures, throttle) - now());
-      emit(userId, now(), [{ type: 'verification-failed', operation: 'verify', reason: 'invalid', method: 'backup-code', failures: charged.failures }]);
-      return wait > 0 ? { ok: false, reason: 'invalid', retryAfterMs: wait } : { ok: false, reason: 'invalid' };
+      const nowMs = now();
+      emit(userId, nowMs, [{ type: 'verification-failed', operation: 'verify', reason: 'invalid', method: 'backup-code', failures: charged.failures }]);
+      return failure('invalid', retryAfterMs(charged.failures, charged.at, nowMs, throttle));
     }
     return transact(userId, (stored, nowMs): Decision<VerifyResult> => {
       const record = stored?.record;
@@ -513,9 +526,8 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
       const { factor } = record;
       // A regenerated set, or this code used already (perhaps by a concurrent request): the charge counted it.
       if (factor.backupCodes !== charged.hashed || factor.backupCodesUsed.includes(match.index)) {
-        const wait = waitFor(record, nowMs);
         return {
-          result: wait > 0 ? { ok: false, reason: 'invalid', retryAfterMs: wait } : { ok: false, reason: 'invalid' },
+          result: failure('invalid', waitFor(record, nowMs)),
           events: [{ type: 'verification-failed', operation: 'verify', reason: 'invalid', method: 'backup-code', failures: record.failures }],
         };
       }

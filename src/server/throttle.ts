@@ -71,6 +71,8 @@ export function throttleDelayMs(failures: number, policy: ThrottlePolicy): numbe
 /**
  * How long, in milliseconds, an attempt at `nowMs` must still wait; 0 when it may proceed.
  * A refused attempt changes nothing, so hammering a throttled account neither extends the wait nor costs a write.
+ * The result never exceeds `throttleDelayMs(failures, policy)`: a `lastFailureAt` ahead of `nowMs` (another
+ * server's clock running ahead) neither throttles an attempt within the free failures nor lengthens a wait.
  *
  * @param failures - the record's consecutive failures
  * @param lastFailureAt - the last failure's time (epoch ms), or null
@@ -83,6 +85,7 @@ export function throttleDelayMs(failures: number, policy: ThrottlePolicy): numbe
  * ```
  */
 export function retryAfterMs(failures: number, lastFailureAt: number | null, nowMs: number, policy: ThrottlePolicy): number {
-  if (lastFailureAt === null) return 0;
-  return Math.max(0, lastFailureAt + throttleDelayMs(failures, policy) - nowMs);
+  const delay = throttleDelayMs(failures, policy);
+  if (lastFailureAt === null || delay === 0) return 0;
+  return Math.min(delay, Math.max(0, lastFailureAt + delay - nowMs));
 }

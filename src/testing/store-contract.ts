@@ -49,8 +49,11 @@ function enabledRecord(lastStep: number): TwoFactorRecord {
   };
 }
 
-/** A valid pending record with non-ASCII text, so stores that mangle encodings fail. */
-function pendingRecord(): TwoFactorRecord {
+/**
+ * A valid pending record with non-default parameters and counters; `n` makes each one distinct.
+ * Exported for this package's own store tests only (not part of the `./testing` entry). @internal
+ */
+export function pendingRecord(n = 0): TwoFactorRecord {
   return {
     schema: 1,
     state: 'pending',
@@ -60,10 +63,10 @@ function pendingRecord(): TwoFactorRecord {
       algorithm: 'SHA256',
       digits: 8,
       period: 60,
-      createdAt: 1_767_225_600_000,
-      expiresAt: 1_767_226_200_000,
+      createdAt: 1_767_225_600_000 + n,
+      expiresAt: 1_767_226_200_000 + n,
     },
-    failures: 7,
+    failures: 7 + n,
     lastFailureAt: 1_767_225_599_999,
   };
 }

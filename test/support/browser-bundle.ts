@@ -56,6 +56,29 @@ export async function bundleForBrowser(source: string, options: BuildOptions = {
 }
 
 /**
+ * Every module a file loads, from its syntax tree: `import`/`export … from` specifiers and the argument
+ * of each `import(…)` and `require(…)` call (`<computed>` when it is not a string literal).
+ */
+export function moduleSpecifiers(code: string): string[] {
+  const source = ts.createSourceFile('module.js', code, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+  const found: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+      found.push(node.moduleSpecifier.text);
+    } else if (
+      ts.isCallExpression(node) &&
+      (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))
+    ) {
+      const [arg] = node.arguments;
+      found.push(arg && ts.isStringLiteralLike(arg) ? arg.text : '<computed>');
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
+/**
  * Node-only globals a browser bundle must not use: every `Buffer` / `process` identifier that is not a
  * property name, and every `require(…)` call. From the syntax tree, so the words inside strings and
  * comments (noble's "expected … Buffer, Int8Array …" messages) do not count.

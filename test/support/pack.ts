@@ -1,7 +1,8 @@
 // The package as users get it: build dist/ when missing, `npm pack` it, install the tarball into a fresh
 // project from the npm cache (no network in tests).
 import { execFileSync, type ExecFileSyncOptions } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,10 +15,41 @@ export function run(cmd: string, args: string[], options: ExecFileSyncOptions = 
   return execFileSync(cmd, args, { ...quiet, ...options }) as unknown as string;
 }
 
-/** `npm test` builds first; a bare `vitest run` on a fresh clone builds here. */
+// Every entry, and the declarations tsup writes last: all present means a finished build.
+const BUILT = ['index', 'qr', 'server', 'testing', 'stores/sqlite', 'stores/postgres']
+  .flatMap((entry) => [`${entry}.js`, `${entry}.cjs`, `${entry}.d.ts`, `${entry}.d.cts`])
+  .concat('cli.js');
+// One lock per checkout, shared by the test files vitest runs in parallel processes.
+const LOCK = join(tmpdir(), `two-factor-build-${root.replace(/[^\w]+/g, '_')}.lock`);
+const STALE_LOCK_MS = 5 * 60_000;
+
+/**
+ * `npm test` builds first; a bare `vitest run` on a fresh clone builds here, once. The test files run in
+ * parallel and tsup starts by emptying dist/, so the check and the build happen under a lock: no file
+ * starts a second build, and none reads dist/ while another one's build is half done.
+ */
 export function buildIfMissing(): void {
-  const needed = ['index.js', 'index.cjs', 'qr.js', 'server.js', 'testing.js', 'stores/sqlite.js', 'stores/postgres.js', 'cli.js'];
-  if (needed.some((file) => !existsSync(join(root, 'dist', file)))) run('npx', ['tsup']);
+  const sleep = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // A lock left by a killed run would otherwise block every later one.
+      try {
+        if (Date.now() - statSync(LOCK).mtimeMs > STALE_LOCK_MS) rmSync(LOCK, { recursive: true, force: true });
+      } catch {
+        // released meanwhile
+      }
+      Atomics.wait(sleep, 0, 0, 100);
+    }
+  }
+  try {
+    if (BUILT.some((file) => !existsSync(join(root, 'dist', file)))) run('npx', ['tsup']);
+  } finally {
+    rmSync(LOCK, { recursive: true, force: true });
+  }
 }
 
 /** Packs the package into `destination` and returns the tarball's path. */

@@ -1,24 +1,7 @@
 // Records and names shared by the SQL store tests.
-import type { TwoFactorRecord } from '../../src/server/record.js';
 
-/** A well-formed pending record; `n` makes each one distinct. */
-export function pendingRecord(n = 0): TwoFactorRecord {
-  return {
-    schema: 1,
-    state: 'pending',
-    factor: null,
-    pending: {
-      secret: { alg: 'none', secret: 'JBSWY3DPEHPK3PXP' },
-      algorithm: 'SHA1',
-      digits: 6,
-      period: 30,
-      createdAt: 1_700_000_000_000 + n,
-      expiresAt: 1_700_000_600_000 + n,
-    },
-    failures: n,
-    lastFailureAt: null,
-  };
-}
+/** A well-formed pending record, the one the store contract suite writes; `n` makes each one distinct. */
+export { pendingRecord } from '../../src/testing/store-contract.js';
 
 /** Table names that must be refused: each would change the SQL if it were pasted in. */
 export const HOSTILE_TABLES: unknown[] = [
