@@ -2,7 +2,8 @@
 // QR code read off a screenshot by ZBar and every code computed by oathtool from the secret ZBar decoded —
 // nothing in the test computes a code with the library under test. The demo runs on a temporary SQLite
 // file with a clock the test moves, so codes are deterministic and throttling is stepped through without
-// waiting. Screenshots of the main steps go to test-artifacts/demo/.
+// waiting (the 10-minute "confirm your password" window too). Screenshots of the main steps go to
+// test-artifacts/demo/.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,8 @@ let nowMs = T0;
 const advance = (ms: number): void => {
   nowMs += ms;
 };
+// Past the demo's 10-minute password confirmation, in whole 30 s steps (the clock stays 5 s into a step).
+const PAST_CONFIRMATION_MS = 10 * 60_000 + 30_000;
 
 let DEMO_USER: typeof import('../examples/demo/server.mjs').DEMO_USER;
 let ISSUER: string;
@@ -48,6 +51,7 @@ beforeAll(async () => {
   ({ DEMO_USER, ISSUER, start } = await import('../examples/demo/server.mjs'));
   workDir = mkdtempSync(join(tmpdir(), 'demo-e2e-'));
   dbFile = join(workDir, 'demo.db');
+  rmSync(ARTIFACTS, { recursive: true, force: true });
   mkdirSync(ARTIFACTS, { recursive: true });
   demo = await start({
     port: 0,
@@ -96,6 +100,16 @@ async function signInWithPassword(password = DEMO_USER.password): Promise<void> 
   await page.getByLabel('Password', { exact: true }).fill(password);
   await andWait(button('Sign in'));
 }
+
+/** On the "Confirm your password" page: types the password and submits. */
+async function confirmPassword(password = DEMO_USER.password): Promise<void> {
+  expect(path()).toBe('/confirm-password');
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await andWait(button('Confirm password'));
+}
+
+const nextParam = (): string | null => new URL(page.url()).searchParams.get('next');
+const auditCount = (type: string): number => logs.filter((line) => line.startsWith(`[2fa] ${type} `)).length;
 
 async function signOut(): Promise<void> {
   await andWait(page.getByRole('button', { name: /sign out/i }));
@@ -177,8 +191,33 @@ describe('demo app in headless Chromium', () => {
     expect(await mainText()).toContain('Status: Off');
   });
 
-  it('enables 2FA: the browser draws the QR code, ZBar reads it off a screenshot, oathtool’s code confirms', async () => {
+  it('asks to confirm the password before Enable once the sign-in is over 10 minutes old, refuses a wrong one, then goes on', async () => {
+    advance(PAST_CONFIRMATION_MS);
     await andWait(button('Enable'));
+    expect(path()).toBe('/confirm-password');
+    expect(nextParam()).toBe('/settings/security/2fa/enable');
+    expect(await page.locator('h1').innerText()).toBe('Confirm your password');
+    expect(await mainText()).toContain('To turn on two-factor authentication, confirm your password first.');
+    const field = page.getByLabel('Password', { exact: true });
+    expect(await field.getAttribute('type')).toBe('password');
+    expect(await field.getAttribute('autocomplete')).toBe('current-password');
+    expect(await page.locator('form[action="/confirm-password"] input[name="_csrf"]').getAttribute('value')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    await shot('03-confirm-password');
+    // Nothing was started behind the prompt.
+    expect(auditCount('enrollment-started')).toBe(0);
+
+    await confirmPassword('wrong password');
+    expect(path()).toBe('/confirm-password');
+    expect(await alerts()).toBe('That password is incorrect.');
+    expect(await page.getByLabel('Password', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    expect(auditCount('enrollment-started')).toBe(0);
+
+    await confirmPassword();
+    expect(path()).toBe('/settings/security/2fa/setup');
+    expect(auditCount('enrollment-started')).toBe(1);
+  });
+
+  it('enables 2FA: the browser draws the QR code, ZBar reads it off a screenshot, oathtool’s code confirms', async () => {
     expect(path()).toBe('/settings/security/2fa/setup');
     const qr = page.getByRole('img', { name: /QR code for your authenticator app/ });
     await qr.waitFor();
@@ -188,7 +227,7 @@ describe('demo app in headless Chromium', () => {
     expect(served).not.toContain('<svg');
     expect(served).toContain('data-otpauth-uri="otpauth://totp/');
 
-    const decoded = zbarDecodeFile(await shot('03-setup-qr'));
+    const decoded = zbarDecodeFile(await shot('04-setup-qr'));
     expect(decoded).toHaveLength(1);
     const uri = new URL(decoded[0]!);
     expect(uri.protocol).toBe('otpauth:');
@@ -221,7 +260,7 @@ describe('demo app in headless Chromium', () => {
     expect(backupCodes).toHaveLength(10);
     for (const c of backupCodes) expect(c).toMatch(/^[0-9a-z]{5}-[0-9a-z]{5}$/);
     expect(new Set(backupCodes).size).toBe(10);
-    await shot('04-backup-codes');
+    await shot('05-backup-codes');
 
     // At rest the secret is AES-256-GCM sealed: neither it nor the backup codes are in the database.
     const db = new Database(dbFile, { readonly: true });
@@ -250,7 +289,7 @@ describe('demo app in headless Chromium', () => {
       expect(await button('Print').isVisible()).toBe(false);
       expect(await button('Download').isVisible()).toBe(false);
       expect(await page.getByRole('navigation', { name: 'Settings' }).isVisible()).toBe(false);
-      await shot('05-backup-codes-print');
+      await shot('06-backup-codes-print');
     } finally {
       await page.emulateMedia({ media: 'screen' });
     }
@@ -272,7 +311,7 @@ describe('demo app in headless Chromium', () => {
     const field = page.getByLabel('Authentication code', { exact: true });
     expect(await field.getAttribute('inputmode')).toBe('numeric');
     expect(await field.getAttribute('autocomplete')).toBe('one-time-code');
-    await shot('06-second-step');
+    await shot('07-second-step');
 
     // The account pages stay closed until the second step is passed.
     await go('/account');
@@ -316,7 +355,7 @@ describe('demo app in headless Chromium', () => {
     expect(await alerts()).toBe('That code is not valid. Too many attempts. Try again in 2 seconds.');
     await enterCode('Authentication code', nextStepCode, 'Verify');
     expect(await alerts()).toBe('Too many attempts. Try again in 2 seconds.');
-    await shot('07-throttled');
+    await shot('08-throttled');
 
     advance(1_500);
     await enterCode('Authentication code', nextStepCode, 'Verify');
@@ -332,7 +371,7 @@ describe('demo app in headless Chromium', () => {
     await enterCode('Backup code', backupCodes[0]!, 'Verify');
     expect(path()).toBe('/account');
     expect(await page.getByRole('status').innerText()).toBe('Signed in with a backup code. 9 backup codes left.');
-    await shot('08-signed-in-with-backup-code');
+    await shot('09-signed-in-with-backup-code');
 
     await signOut();
     await signInWithPassword();
@@ -347,20 +386,36 @@ describe('demo app in headless Chromium', () => {
     expect(path()).toBe('/account');
   });
 
-  it('regenerates the backup codes with a valid code; the old ones stop working', async () => {
+  it('regenerates the backup codes with a valid code once the password is confirmed again; the old ones stop working', async () => {
     await go('/settings/security');
     expect(await page.locator('#backup-codes-left').innerText()).toBe('Backup codes left: 9.');
     const label = 'Code from your app to regenerate backup codes';
+    // Signed in with the password moments ago: no prompt yet, the code itself is checked.
     await enterCode(label, wrongCode(), 'Regenerate backup codes');
     expect(await alerts()).toBe('That code is not valid.');
 
-    advance(30_000);
+    advance(PAST_CONFIRMATION_MS);
+    const failures = auditCount('verification-failed');
+    await enterCode(label, wrongCode(), 'Regenerate backup codes');
+    expect(path()).toBe('/confirm-password');
+    expect(nextParam()).toBe('/settings/security/2fa/regenerate');
+    expect(await mainText()).toContain('To regenerate your backup codes, confirm your password first.');
+    // The code typed into the gated form was neither checked nor counted.
+    expect(auditCount('verification-failed')).toBe(failures);
+    await confirmPassword('wrong password');
+    expect(await alerts()).toBe('That password is incorrect.');
+    await confirmPassword();
+    // Back to the form (the code typed before is not kept), with the code field focused.
+    expect(path()).toBe('/settings/security');
+    expect(await page.getByRole('status').innerText()).toBe('Password confirmed. Enter a current code from your app to regenerate your backup codes.');
+    expect(await page.getByLabel(label, { exact: true }).evaluate((el) => el === document.activeElement)).toBe(true);
+
     await enterCode(label, code(), 'Regenerate backup codes');
     expect(path()).toBe('/settings/security/2fa/backup-codes');
     newBackupCodes = await page.locator('#backup-codes code').allInnerTexts();
     expect(newBackupCodes).toHaveLength(10);
     for (const c of newBackupCodes) expect(backupCodes).not.toContain(c);
-    await shot('09-regenerated-backup-codes');
+    await shot('10-regenerated-backup-codes');
 
     await signOut();
     await signInWithPassword();
@@ -372,7 +427,7 @@ describe('demo app in headless Chromium', () => {
     expect(await page.getByRole('status').innerText()).toBe('Signed in with a backup code. 9 backup codes left.');
   });
 
-  it('disables 2FA with a valid code; the next sign-in needs the password only', async () => {
+  it('disables 2FA with a valid code once the password is confirmed again — wrong passwords slowed down, no open redirect; the next sign-in needs the password only', async () => {
     await go('/settings/security');
     const label = 'Code from your app to disable two-factor authentication';
     // Settings change with an authenticator code only, not a backup code.
@@ -380,17 +435,65 @@ describe('demo app in headless Chromium', () => {
     expect(await alerts()).toBe('That code is not valid.');
     expect(await mainText()).toContain('Status: On');
 
-    advance(30_000);
-    await enterCode(label, code(), 'Disable 2FA');
+    advance(PAST_CONFIRMATION_MS);
+    // Even a right code does not get past the prompt, and is not used up by it.
+    const pendingCode = code();
+    await enterCode(label, pendingCode, 'Disable 2FA');
+    expect(path()).toBe('/confirm-password');
+    expect(nextParam()).toBe('/settings/security/2fa/disable');
+    expect(await mainText()).toContain('To turn off two-factor authentication, confirm your password first.');
+    expect(auditCount('disabled')).toBe(0);
+
+    // Wrong passwords: three without a wait, then 1 s, 2 s, … in this session; a wait refuses even the right one.
+    for (let i = 0; i < 3; i++) {
+      await confirmPassword(`wrong password ${i}`);
+      expect(await alerts()).toBe('That password is incorrect.');
+    }
+    await confirmPassword('wrong password 3');
+    expect(await alerts()).toBe('That password is incorrect. Too many attempts. Try again in 1 second.');
+    await confirmPassword();
+    expect(path()).toBe('/confirm-password');
+    expect(await alerts()).toBe('Too many attempts. Try again in 1 second.');
+    await shot('11-confirm-password-wait');
+    advance(1_000);
+    await confirmPassword();
+    expect(path()).toBe('/settings/security');
+    expect(await page.getByRole('status').innerText()).toBe('Password confirmed. Enter a current code from your app to turn off two-factor authentication.');
+
+    // The return path comes from a fixed list: anything else goes to the Security tab, never off-site.
+    const cookie = (await page.context().cookies(demo.url)).find((c) => c.name === 'demo_sid')!;
+    const headers = { cookie: `demo_sid=${cookie.value}`, 'content-type': 'application/x-www-form-urlencoded' };
+    const csrf = (await page.locator('input[name="_csrf"]').first().getAttribute('value'))!;
+    for (const next of ['https://attacker.example/', '//attacker.example/', '/\\attacker.example', '/settings/security/2fa/disable/../../../x', '/login']) {
+      const form = await fetch(new URL(`/confirm-password?next=${encodeURIComponent(next)}`, demo.url), { headers });
+      expect(form.status).toBe(200);
+      expect(await form.text()).toContain('<input type="hidden" name="next" value="/settings/security">');
+      const posted = await fetch(new URL('/confirm-password', demo.url), {
+        method: 'POST',
+        redirect: 'manual',
+        headers,
+        body: new URLSearchParams({ _csrf: csrf, next, password: DEMO_USER.password }),
+      });
+      expect(posted.status).toBe(303);
+      expect(posted.headers.get('location')).toBe('/settings/security');
+    }
+
+    // The code typed before the prompt is still good: the prompt neither checked nor used it.
+    await enterCode(label, pendingCode, 'Disable 2FA');
     expect(path()).toBe('/settings/security');
     expect(await page.getByRole('status').innerText()).toBe('Two-factor authentication is off.');
     expect(await mainText()).toContain('Status: Off');
-    await shot('10-disabled');
+    await shot('12-disabled');
 
     await signOut();
     await signInWithPassword();
     expect(path()).toBe('/account');
     expect(await mainText()).toContain('Two-factor authentication: Off');
+
+    // The password typed at sign-in counts as a confirmation: Enable goes straight to the set-up.
+    await go('/settings/security');
+    await andWait(button('Enable'));
+    expect(path()).toBe('/settings/security/2fa/setup');
   });
 
   it('logged each audit event, and no line holds the secret or any code', () => {
@@ -398,7 +501,7 @@ describe('demo app in headless Chromium', () => {
     for (const type of ['enrollment-started', 'verification-failed', 'enabled', 'throttled', 'backup-code-used', 'backup-codes-regenerated', 'disabled']) {
       expect(types).toContain(type);
     }
-    const secrets = [secret, ...typedCodes, ...backupCodes, ...newBackupCodes];
+    const secrets = [secret, DEMO_USER.password, ...typedCodes, ...backupCodes, ...newBackupCodes];
     expect(secrets.length).toBeGreaterThan(30);
     // Bounded by non-digits: a 6-digit code may occur inside a 13-digit timestamp by chance.
     const patterns = secrets.map((s) => new RegExp(`(?<![0-9])${s}(?![0-9])`));

@@ -155,7 +155,7 @@ export function settingsProfile({ csrf, user }) {
   });
 }
 
-export function settingsSecurity({ csrf, user, status, enrollment, errors = {}, flash }) {
+export function settingsSecurity({ csrf, user, status, enrollment, errors = {}, flash, focus }) {
   let body;
   if (status.state === 'enabled') {
     const since = new Date(status.enabledAt).toISOString().slice(0, 16).replace('T', ' ');
@@ -165,13 +165,13 @@ export function settingsSecurity({ csrf, user, status, enrollment, errors = {}, 
     ${csrfField(csrf)}
     <h3>Backup codes</h3>
     <p>New codes replace all old ones, used or not.</p>
-    ${codeField({ id: 'regenerate-code', label: 'Code from your app to regenerate backup codes', error: errors.regenerate })}
+    ${codeField({ id: 'regenerate-code', label: 'Code from your app to regenerate backup codes', error: errors.regenerate, autofocus: focus === 'regenerate' })}
     <button type="submit">Regenerate backup codes</button>
   </form>
   <form method="post" action="/settings/security/2fa/disable" class="sub">
     ${csrfField(csrf)}
     <h3>Turn off</h3>
-    ${codeField({ id: 'disable-code', label: 'Code from your app to disable two-factor authentication', error: errors.disable })}
+    ${codeField({ id: 'disable-code', label: 'Code from your app to disable two-factor authentication', error: errors.disable, autofocus: focus === 'disable' })}
     <button type="submit" class="danger">Disable 2FA</button>
   </form>`;
   } else {
@@ -193,6 +193,31 @@ export function settingsSecurity({ csrf, user, status, enrollment, errors = {}, 
   <h2 id="two-factor-heading">Two-Factor Authentication</h2>
   ${body}
 </section>`,
+  });
+}
+
+/**
+ * "Confirm your password" before a sensitive change (sudo mode). `next` is already one of the server's
+ * allowed paths; the username field (hidden) lets password managers offer the right saved password.
+ */
+export function confirmPassword({ csrf, user, next, purpose, error }) {
+  return layout({
+    title: 'Confirm your password',
+    user,
+    csrf,
+    main: `<h1>Confirm your password</h1>
+<p id="confirm-hint">${purpose ? `To ${h(purpose)}, confirm` : 'Confirm'} your password first. You will not be asked again for the next 10 minutes.</p>
+<form method="post" action="/confirm-password" class="card">
+  ${csrfField(csrf)}
+  <input type="hidden" name="next" value="${h(next)}">
+  <input type="email" name="username" autocomplete="username" value="${h(user.email)}" hidden readonly>
+  <div class="field">
+    <label for="password">Password</label>
+    <input id="password" name="password" type="password" autocomplete="current-password" required autofocus aria-describedby="confirm-hint${error ? ' password-error' : ''}"${error ? ' aria-invalid="true"' : ''}>
+    ${errorText('password-error', error)}
+  </div>
+  <div class="actions"><button type="submit">Confirm password</button> <a href="/settings/security">Cancel</a></div>
+</form>`,
   });
 }
 

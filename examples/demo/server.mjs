@@ -1,5 +1,6 @@
 // `npm run demo`: the two-factor enrolment flow as a small web app — sign in, enable 2FA with a QR code
-// rendered in the browser, backup codes, the second sign-in step, throttling, regenerate, disable.
+// rendered in the browser, backup codes, the second sign-in step, throttling, regenerate, disable — the
+// last three behind "confirm your password" when the password is over 10 minutes old.
 // Plain node:http, no framework: every security decision is in this file and readable in one sitting.
 //
 // The library is imported by its package name (Node resolves a package's own name through its "exports"),
@@ -26,6 +27,18 @@ const SESSION_IDLE_MS = 30 * 60 * 1000;
 // Between the password and the second step: long enough to find the phone, short enough that a
 // half-finished sign-in on a shared computer does not linger.
 const SECOND_STEP_MS = 5 * 60 * 1000;
+// "Sudo mode": turning 2FA on or off and minting backup codes need a password typed in the last 10 minutes
+// (a stolen session cookie or an unlocked computer is not enough). Signing in with the password counts.
+const PASSWORD_CONFIRM_MS = 10 * 60 * 1000;
+// Wrong passwords on the confirm page, per session: 3 free, then 1 s, 2 s, 4 s … up to a minute.
+const CONFIRM_FREE_FAILURES = 3;
+const CONFIRM_MAX_WAIT_MS = 60 * 1000;
+// Where the confirm page may send the user back to: the gated actions, by exact path (no open redirect).
+const CONFIRM_PURPOSES = new Map([
+  ['/settings/security/2fa/enable', 'turn on two-factor authentication'],
+  ['/settings/security/2fa/regenerate', 'regenerate your backup codes'],
+  ['/settings/security/2fa/disable', 'turn off two-factor authentication'],
+]);
 const MAX_BODY_BYTES = 16 * 1024;
 const ENCRYPTION_KEY_ID = 'demo-1';
 // N = 2^15, r = 8: 32 MiB and ~0.1 s a hash, sized for a demo that signs in often. OWASP's production
@@ -227,7 +240,20 @@ function createApp({ twoFactor, users, now, clientScript, host }) {
   const decoyPassword = hashPassword(randomToken());
 
   function newSession(res, fields = {}) {
-    const session = { id: randomToken(), csrf: randomToken(), seenAt: now(), userId: null, pending: null, flash: null, enrollment: null, backupCodes: null, ...fields };
+    const session = {
+      id: randomToken(),
+      csrf: randomToken(),
+      seenAt: now(),
+      userId: null,
+      pending: null,
+      passwordConfirmedAt: null,
+      confirmFailures: 0,
+      confirmBlockedUntil: 0,
+      flash: null,
+      enrollment: null,
+      backupCodes: null,
+      ...fields,
+    };
     sessions.set(session.id, session);
     res.setHeader('Set-Cookie', sessionCookie(session.id, SESSION_IDLE_MS / 1000));
     return session;
@@ -300,10 +326,11 @@ function createApp({ twoFactor, users, now, clientScript, host }) {
         }
         const { state } = await twoFactor.status(found.id);
         if (state === 'enabled') {
-          rotate(res, session, { pending: { userId: found.id, until: now() + SECOND_STEP_MS } });
+          rotate(res, session, { pending: { userId: found.id, until: now() + SECOND_STEP_MS, passwordAt: now() } });
           return redirect(res, '/login/code');
         }
-        rotate(res, session, { userId: found.id });
+        // The password just typed counts as a confirmation for the gated settings below.
+        rotate(res, session, { userId: found.id, passwordConfirmedAt: now() });
         return redirect(res, '/account');
       }
 
@@ -328,7 +355,7 @@ function createApp({ twoFactor, users, now, clientScript, host }) {
           result.method === 'backup-code'
             ? { kind: 'info', text: `Signed in with a backup code. ${plural(result.backupCodesRemaining, 'backup code')} left.` }
             : null;
-        rotate(res, session, { userId: pending.userId, flash });
+        rotate(res, session, { userId: pending.userId, passwordConfirmedAt: pending.passwordAt, flash });
         return redirect(res, '/account');
       }
 
@@ -352,13 +379,40 @@ function createApp({ twoFactor, users, now, clientScript, host }) {
       case 'GET /settings/security':
         return securityPage(200, {});
 
-      case 'POST /settings/security/2fa/enable': {
-        // A real application asks for the password again here (and before disable/regenerate).
-        const enrollment = await twoFactor.beginEnrollment(user.id, { accountName: user.email });
-        // Only what the set-up page shows is kept, in the server-side session; the record holds the sealed secret.
-        session.enrollment = { uri: enrollment.uri, setupKey: enrollment.setupKey, expiresAt: enrollment.expiresAt };
-        return redirect(res, '/settings/security/2fa/setup');
+      // --- "confirm your password" (sudo mode) before the gated actions below
+      case 'GET /confirm-password': {
+        const next = confirmTarget(url.searchParams.get('next'));
+        return send(res, 200, pages.confirmPassword({ ...view, next, purpose: CONFIRM_PURPOSES.get(next) }));
       }
+      case 'POST /confirm-password': {
+        const next = confirmTarget(form.get('next'));
+        const again = (status, error) => send(res, status, pages.confirmPassword({ ...view, next, purpose: CONFIRM_PURPOSES.get(next), error }));
+        // A waiting session is refused before scrypt runs, and the refusal is not counted.
+        if (now() < session.confirmBlockedUntil) return again(429, waitText(session.confirmBlockedUntil - now()));
+        // Charged as a failure before scrypt runs (and reset if the password is right), so requests sent
+        // in parallel cannot all slip past the wait.
+        session.confirmFailures += 1;
+        const over = session.confirmFailures - CONFIRM_FREE_FAILURES;
+        const waitMs = over > 0 ? Math.min(1000 * 2 ** (over - 1), CONFIRM_MAX_WAIT_MS) : 0;
+        session.confirmBlockedUntil = now() + waitMs;
+        if (!(await passwordMatches(user.passwordHash, form.get('password') ?? ''))) {
+          return again(401, `That password is incorrect.${waitMs ? ` ${waitText(waitMs)}` : ''}`);
+        }
+        session.passwordConfirmedAt = now();
+        session.confirmFailures = 0;
+        session.confirmBlockedUntil = 0;
+        // Back to the action asked for. Enabling needs nothing more, so it goes on; regenerate and disable
+        // need a current code from the app, which was not kept, so they return to their form (field focused).
+        if (next === '/settings/security/2fa/enable') return startEnrollment();
+        if (next === '/settings/security') return redirect(res, next);
+        const action = next.slice(next.lastIndexOf('/') + 1);
+        session.flash = { kind: 'info', text: `Password confirmed. Enter a current code from your app to ${CONFIRM_PURPOSES.get(next)}.`, focus: action };
+        return redirect(res, '/settings/security');
+      }
+
+      case 'POST /settings/security/2fa/enable':
+        if (!passwordRecentlyConfirmed()) return askForPassword();
+        return startEnrollment();
       case 'GET /settings/security/2fa/setup':
         if (!session.enrollment || now() >= session.enrollment.expiresAt) return redirect(res, '/settings/security');
         return send(res, 200, pages.setup({ ...view, enrollment: session.enrollment, now: now() }));
@@ -382,12 +436,14 @@ function createApp({ twoFactor, users, now, clientScript, host }) {
         return send(res, 200, pages.backupCodes({ ...view, codes: shown?.codes ?? null, issuer: ISSUER }));
       }
       case 'POST /settings/security/2fa/regenerate': {
+        if (!passwordRecentlyConfirmed()) return askForPassword();
         const result = await twoFactor.regenerateBackupCodes(user.id, form.get('code') ?? '');
         if (!result.ok) return securityPage(statusFor(result), { regenerate: failureMessage(result, 'totp') });
         session.backupCodes = { codes: result.backupCodes };
         return redirect(res, '/settings/security/2fa/backup-codes');
       }
       case 'POST /settings/security/2fa/disable': {
+        if (!passwordRecentlyConfirmed()) return askForPassword();
         const result = await twoFactor.disable(user.id, form.get('code') ?? '');
         if (!result.ok) return securityPage(statusFor(result), { disable: failureMessage(result, 'totp') });
         session.enrollment = null;
@@ -397,12 +453,34 @@ function createApp({ twoFactor, users, now, clientScript, host }) {
     }
     return send(res, 404, pages.error({ ...view, message: 'There is no such page.' }));
 
+    function passwordRecentlyConfirmed() {
+      return session.passwordConfirmedAt !== null && now() - session.passwordConfirmedAt < PASSWORD_CONFIRM_MS;
+    }
+
+    /** Checked before any code: a code typed into a gated form is neither verified nor charged. */
+    function askForPassword() {
+      return redirect(res, `/confirm-password?next=${encodeURIComponent(url.pathname)}`);
+    }
+
+    async function startEnrollment() {
+      const enrollment = await twoFactor.beginEnrollment(user.id, { accountName: user.email });
+      // Only what the set-up page shows is kept, in the server-side session; the record holds the sealed secret.
+      session.enrollment = { uri: enrollment.uri, setupKey: enrollment.setupKey, expiresAt: enrollment.expiresAt };
+      return redirect(res, '/settings/security/2fa/setup');
+    }
+
     async function securityPage(status, errors) {
       const twoFactorStatus = await twoFactor.status(user.id);
       const enrollment = session.enrollment && now() < session.enrollment.expiresAt ? session.enrollment : null;
-      return send(res, status, pages.settingsSecurity({ ...view, status: twoFactorStatus, enrollment, errors, flash: takeFlash(session) }));
+      const flash = takeFlash(session);
+      return send(res, status, pages.settingsSecurity({ ...view, status: twoFactorStatus, enrollment, errors, flash, focus: flash?.focus }));
     }
   };
+
+  /** The confirm page's return path: one of the gated actions, compared exactly, else the Security tab. */
+  function confirmTarget(next) {
+    return CONFIRM_PURPOSES.has(next) ? next : '/settings/security';
+  }
 
   function pendingSignIn(session) {
     if (!session.pending) return null;
