@@ -2,3 +2,4 @@
 export { ManualClock } from './clock.js';
 export { codeAt } from './code-at.js';
 export { runStoreContract, type StoreContractOptions, type ContractTestApi, type ContractMatchers } from './store-contract.js';
+export { RFC4226_VECTORS, RFC6238_VECTORS, type HotpVector, type TotpVector } from './vectors.js';
