@@ -1,8 +1,9 @@
 import { Buffer } from 'node:buffer';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DEFAULT_MODULE_PX, qrModules, qrSvgDataUri, renderQrSvg, type QrErrorCorrection } from '../src/qr.js';
-import { type QrSegment, byteCapacity, encodeQrMatrix, planQr, utf8Bytes } from '../src/internal/qr-matrix.js';
+import { type QrSegment, byteCapacity, encodeQrMatrix, maskPenalty, planQr, utf8Bytes } from '../src/internal/qr-matrix.js';
 import { TwoFactorError } from '../src/errors.js';
 import {
   type Raster,
@@ -62,6 +63,24 @@ function randomUris(count: number, seed: number): string[] {
   return uris;
 }
 
+/** npm `qrcode`'s input for the same segments: byte mode as bytes, the other modes as their characters. */
+const referenceSegments = (bytes: Uint8Array, segments: readonly QrSegment[]) =>
+  segments.map(({ mode, start, end }) =>
+    mode === 'byte' ? { mode, data: bytes.subarray(start, end) } : { mode, data: Buffer.from(bytes.subarray(start, end)).toString('latin1') },
+  );
+
+// npm `qrcode`'s own mask choice (no maskPattern given) and its penalty rules, for the mask selection tests.
+const require = createRequire(import.meta.url);
+const referenceAutoMask = require('qrcode').create as (
+  segments: ReturnType<typeof referenceSegments>,
+  options: { errorCorrectionLevel: string; version: number },
+) => { version: number; maskPattern: number; modules: { size: number; data: Uint8Array } };
+type ReferenceBitMatrix = { size: number; data: Uint8Array; get(row: number, col: number): number };
+const referencePenalty = require('qrcode/lib/core/mask-pattern') as Record<
+  'getPenaltyN1' | 'getPenaltyN2' | 'getPenaltyN3' | 'getPenaltyN4',
+  (matrix: ReferenceBitMatrix) => number
+>;
+
 /** npm `qrcode`'s matrix for the same segments, version and mask: an independent encoder. */
 function referenceMatrix(
   bytes: Uint8Array,
@@ -70,10 +89,7 @@ function referenceMatrix(
   version: number,
   mask: number,
 ): boolean[][] {
-  const input = segments.map(({ mode, start, end }) =>
-    mode === 'byte' ? { mode, data: bytes.subarray(start, end) } : { mode, data: Buffer.from(bytes.subarray(start, end)).toString('latin1') },
-  );
-  const qr = referenceEncoder.create(input, { errorCorrectionLevel: level, version, maskPattern: mask });
+  const qr = referenceEncoder.create(referenceSegments(bytes, segments), { errorCorrectionLevel: level, version, maskPattern: mask });
   const { size, data } = qr.modules;
   return Array.from({ length: size }, (_, row) => Array.from(data.subarray(row * size, (row + 1) * size), Boolean));
 }
@@ -336,6 +352,66 @@ describe('matrix and orientation against an independent encoder (npm qrcode)', (
       expect(sameGrid(seen, reference), uri).toBe(true);
       // The check can fail: the transposed image (qrcode-svg's own svg() output) matches no mask at all.
       for (let m = 0; m < 8; m++) expect(sameGrid(transpose(seen), referenceMatrix(bytes, segments, level, version, m))).toBe(false);
+    }
+  });
+});
+
+describe('mask selection: the lowest ISO/IEC 18004 penalty, as npm qrcode chooses', () => {
+  const texts = [
+    ...randomUris(150, 99),
+    'a',
+    '1',
+    'HELLO WORLD',
+    '12345678901234567890',
+    'a1b2c3 ABCDEFGH 98765432 é',
+    'x'.repeat(1000),
+    '7'.repeat(3000),
+    'A'.repeat(300) + 'é'.repeat(300),
+  ];
+
+  it('scores each masked symbol exactly as npm qrcode does (N1 runs, N2 blocks, N3 finder-like, N4 balance)', () => {
+    for (const [i, text] of texts.slice(0, 40).entries()) {
+      const level = LEVELS[i % 4]!;
+      const bytes = Array.from(utf8(text));
+      const { version, segments } = planQr(bytes, level);
+      for (let mask = 0; mask < 8; mask++) {
+        const symbol = encodeQrMatrix(bytes, segments, level, version, mask);
+        const matrix = { size: symbol.size, data: symbol.dark, get: (row: number, col: number) => symbol.dark[row * symbol.size + col]! };
+        const want =
+          referencePenalty.getPenaltyN1(matrix) +
+          referencePenalty.getPenaltyN2(matrix) +
+          referencePenalty.getPenaltyN3(matrix) +
+          referencePenalty.getPenaltyN4(matrix);
+        expect(maskPenalty(symbol), `${text} ${level} mask ${mask}`).toBe(want);
+      }
+    }
+  });
+
+  it('picks the same mask as npm qrcode for the same segments and version, so the symbols are identical', () => {
+    // npm qrcode is handed our segments and version (its own segmentation can differ and so change
+    // the version); left to choose the mask, it must choose ours, and the matrices must match bit for bit.
+    const masksSeen = new Set<number>();
+    for (const [i, text] of texts.entries()) {
+      for (const level of i < 20 ? LEVELS : [LEVELS[i % 4]!]) {
+        const bytes = utf8(text);
+        const { version, segments } = planQr(Array.from(bytes), level);
+        const ours = encodeQrMatrix(Array.from(bytes), segments, level, version);
+        const reference = referenceAutoMask(referenceSegments(bytes, segments), { errorCorrectionLevel: level, version });
+        expect([reference.version, reference.maskPattern], `${text} ${level}`).toEqual([version, ours.mask]);
+        expect(Buffer.from(reference.modules.data).equals(Buffer.from(ours.dark)), `${text} ${level}`).toBe(true);
+        masksSeen.add(ours.mask);
+      }
+    }
+    expect(masksSeen.size).toBe(8);
+  });
+
+  it('the chosen mask is the lowest-scoring one, the lowest number on ties', () => {
+    for (const [i, text] of texts.slice(0, 24).entries()) {
+      const level = LEVELS[i % 4]!;
+      const bytes = Array.from(utf8(text));
+      const { version, segments } = planQr(bytes, level);
+      const scores = Array.from({ length: 8 }, (_, m) => maskPenalty(encodeQrMatrix(bytes, segments, level, version, m)));
+      expect(encodeQrMatrix(bytes, segments, level, version).mask).toBe(scores.indexOf(Math.min(...scores)));
     }
   });
 });

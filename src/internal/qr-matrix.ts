@@ -1,4 +1,5 @@
-// The QR module matrix (ISO/IEC 18004), with qrcode-svg's Reed–Solomon and masking core as the engine.
+// The QR module matrix (ISO/IEC 18004), with qrcode-svg's Reed–Solomon and module placement core as the
+// engine; the masks are applied and chosen here (qrcode-svg's mask choice is slow and non-standard).
 // qrcode-svg's own front end is bypassed because it is wrong in three ways: it prepends a UTF-8 BOM to
 // any non-ASCII text and writes CESU-8 for astral characters and wrong bytes for U+0080/U+0800; its
 // version table has no second block group for version 15-H ("code length overflow" for ~193–217 bytes);
@@ -159,12 +160,18 @@ interface AraseSegment {
 }
 interface AraseModel {
   typeNumber: number;
+  errorCorrectLevel: number;
   dataCache: number[] | null;
   dataList: AraseSegment[];
-  modules: boolean[][];
+  /** `null` for modules not yet set: while mapData runs, exactly the data region. */
+  modules: (boolean | null)[][];
   moduleCount: number;
-  getBestMaskPattern(): number;
+  /** Builds the symbol: function patterns, format (and version) information, then mapData. */
   makeImpl(test: boolean, maskPattern: number): void;
+  /** Places the codewords in the modules still `null`, masked with `maskPattern`. */
+  mapData(data: number[], maskPattern: number): void;
+  /** Writes the format information (level and mask) and the dark module. */
+  setupTypeInfo(test: boolean, maskPattern: number): void;
 }
 
 function araseSegment(bytes: readonly number[], { mode, start, end }: QrSegment): AraseSegment {
@@ -187,9 +194,24 @@ function araseSegment(bytes: readonly number[], { mode, start, end }: QrSegment)
   };
 }
 
+const MODEL_TEMPLATES: Partial<Record<QrErrorCorrection, AraseModel>> = {};
+
+// The data masks (ISO/IEC 18004 Table 10): a data module at (row, col) is inverted where the condition holds.
+const MASKS: readonly ((row: number, col: number) => boolean)[] = [
+  (r, c) => (r + c) % 2 === 0,
+  (r) => r % 2 === 0,
+  (_, c) => c % 3 === 0,
+  (r, c) => (r + c) % 3 === 0,
+  (r, c) => (((r >> 1) + Math.floor(c / 3)) & 1) === 0,
+  (r, c) => ((r * c) % 2) + ((r * c) % 3) === 0,
+  (r, c) => (((r * c) % 2) + ((r * c) % 3)) % 2 === 0,
+  (r, c) => (((r * c) % 3) + ((r + c) % 2)) % 2 === 0,
+];
+
 /**
  * Encodes `bytes`, split as `segments`, at `version` and `level` (the caller has checked the capacity,
- * see {@link planQr}). The mask is qrcode-svg's choice (lowest penalty score); `mask` forces one, for tests.
+ * see {@link planQr}). The mask is the one with the lowest penalty score ({@link maskPenalty}; the lowest
+ * mask number on ties), as npm `qrcode` chooses it; `mask` forces one, for tests.
  */
 export function encodeQrMatrix(
   bytes: readonly number[],
@@ -198,23 +220,125 @@ export function encodeQrMatrix(
   version: number,
   mask?: number,
 ): QrMatrix {
-  // A one-character placeholder makes a version-1 model; its version and data are then replaced.
-  const model = new QRCode({ content: ' ', ecl: level }).qrcode as unknown as AraseModel;
-  if (!Array.isArray(model.dataList) || typeof model.getBestMaskPattern !== 'function' || typeof model.makeImpl !== 'function') {
-    throw new Error('qrcode-svg internals changed: QRCodeModel without dataList/getBestMaskPattern/makeImpl');
+  // qrcode-svg's QRCodeModel is reachable only as `.qrcode` of a finished QRCode, whose constructor picks a
+  // mask the slow way. So a one-character placeholder per level is made once, and every symbol gets a
+  // fresh model on its prototype with the level's code: nothing of the text (a secret) outlives the call.
+  const template = (MODEL_TEMPLATES[level] ??= new QRCode({ content: ' ', ecl: level }).qrcode as unknown as AraseModel);
+  const proto = Object.getPrototypeOf(template) as AraseModel;
+  if (
+    typeof template.errorCorrectLevel !== 'number' ||
+    ![proto.makeImpl, proto.mapData, proto.setupTypeInfo].every((method) => typeof method === 'function')
+  ) {
+    throw new Error('qrcode-svg internals changed: QRCodeModel without errorCorrectLevel/makeImpl/mapData/setupTypeInfo');
   }
+  const model: AraseModel = Object.create(proto);
+  model.errorCorrectLevel = template.errorCorrectLevel;
   model.dataList = segments.map((s) => araseSegment(bytes, s));
   model.typeNumber = version;
   model.dataCache = null;
-  const chosen = mask ?? model.getBestMaskPattern();
-  model.makeImpl(false, chosen);
 
-  const size = model.moduleCount;
+  // The symbol is built once, with mask 0; the modules mapData fills are recorded as the data region.
+  const size = 17 + 4 * version;
+  const isData = new Uint8Array(size * size);
+  model.mapData = (data, maskPattern) => {
+    for (let row = 0; row < size; row++) {
+      for (let col = 0; col < size; col++) isData[row * size + col] = model.modules[row]![col] === null ? 1 : 0;
+    }
+    proto.mapData.call(model, data, maskPattern);
+  };
+  model.makeImpl(false, 0);
+  if (model.moduleCount !== size) throw new Error('qrcode-svg internals changed: unexpected symbol size');
+  // The unmasked symbol: mask 0 taken off the data region again.
+  const plain = readModules(model, size);
+  for (let row = 0; row < size; row++) {
+    for (let col = 0; col < size; col++) if (isData[row * size + col] && MASKS[0]!(row, col)) plain[row * size + col]! ^= 1;
+  }
+
+  // Each mask applied to the data region, with its own format information, and scored. The format
+  // information is the only part of the function patterns that depends on the mask, and it lies in row 8
+  // and column 8 (ISO/IEC 18004 §7.9): those are read back after setupTypeInfo. qrcode-svg's
+  // getBestMaskPattern is not used: it rebuilds the symbol for every mask and scores it with a slow rule of its own.
+  let best: QrMatrix | undefined;
+  let bestScore = Infinity;
+  for (const m of mask === undefined ? [0, 1, 2, 3, 4, 5, 6, 7] : [mask]) {
+    model.setupTypeInfo(false, m);
+    const dark = plain.slice();
+    for (let k = 0; k < size; k++) {
+      if (!isData[8 * size + k]) dark[8 * size + k] = model.modules[8]![k] ? 1 : 0;
+      if (!isData[k * size + 8]) dark[k * size + 8] = model.modules[k]![8] ? 1 : 0;
+    }
+    const inverted = MASKS[m]!;
+    for (let row = 0, i = 0; row < size; row++) {
+      for (let col = 0; col < size; col++, i++) if (isData[i] && inverted(row, col)) dark[i]! ^= 1;
+    }
+    const symbol = { version, mask: m, size, dark };
+    const score = mask === undefined ? maskPenalty(symbol) : 0;
+    if (score < bestScore) [best, bestScore] = [symbol, score];
+  }
+  return best!;
+}
+
+// qrcode-svg's modules are [row][col] (its own svg() reads them as [x][y], hence its transposed output).
+function readModules(model: AraseModel, size: number): Uint8Array {
   const dark = new Uint8Array(size * size);
-  // qrcode-svg's modules are [row][col] (its own svg() reads them as [x][y], hence its transposed output).
   for (let row = 0; row < size; row++) {
     const line = model.modules[row]!;
     for (let col = 0; col < size; col++) dark[row * size + col] = line[col] ? 1 : 0;
   }
-  return { version, mask: chosen, size, dark };
+  return dark;
+}
+
+/**
+ * The penalty score of a finished symbol (ISO/IEC 18004 §7.8.3), exactly as npm `qrcode` computes it:
+ * N1 3 + (n − 5) per run of n ≥ 5 same-coloured modules in a row or column; N2 3 per 2×2 block of one
+ * colour (overlapping blocks counted); N3 40 per 1011101 finder-like pattern with 4 light modules on
+ * one side, inside the symbol (11-module windows 10111010000 and 00001011101, rows and columns);
+ * N4 10 per 5 % step that the dark share (rounded up to the step) is away from 50 %.
+ */
+export function maskPenalty({ size, dark }: QrMatrix): number {
+  let points = 0;
+  let darkCount = 0;
+  for (let line = 0; line < size; line++) {
+    // Rows (r*) and columns (c*) in one pass: the run's colour and length, and the last 11 modules as bits.
+    let rColor = -1;
+    let cColor = -1;
+    let rRun = 0;
+    let cRun = 0;
+    let rBits = 0;
+    let cBits = 0;
+    for (let i = 0; i < size; i++) {
+      const r = dark[line * size + i]!;
+      const c = dark[i * size + line]!;
+      darkCount += r;
+      if (r === rColor) rRun++;
+      else {
+        if (rRun >= 5) points += rRun - 2;
+        rColor = r;
+        rRun = 1;
+      }
+      if (c === cColor) cRun++;
+      else {
+        if (cRun >= 5) points += cRun - 2;
+        cColor = c;
+        cRun = 1;
+      }
+      rBits = ((rBits << 1) & 0x7ff) | r;
+      cBits = ((cBits << 1) & 0x7ff) | c;
+      if (i >= 10) {
+        if (rBits === 0x5d0 || rBits === 0x05d) points += 40;
+        if (cBits === 0x5d0 || cBits === 0x05d) points += 40;
+      }
+    }
+    if (rRun >= 5) points += rRun - 2;
+    if (cRun >= 5) points += cRun - 2;
+  }
+  for (let row = 0; row < size - 1; row++) {
+    const top = row * size;
+    const bottom = top + size;
+    for (let col = 0; col < size - 1; col++) {
+      const sum = dark[top + col]! + dark[top + col + 1]! + dark[bottom + col]! + dark[bottom + col + 1]!;
+      if (sum === 0 || sum === 4) points += 3;
+    }
+  }
+  return points + 10 * Math.abs(Math.ceil((darkCount * 100) / (size * size) / 5) - 10);
 }
