@@ -16,7 +16,7 @@ import type { TwoFactorStore } from '../src/server/index.js';
 import { PostgresStore } from '../src/stores/postgres.js';
 import { SqliteStore } from '../src/stores/sqlite.js';
 import { freshTable } from './support/store-fixtures.js';
-import { STEP_MS, T0_MS, codeAt, enableUser, serviceOn } from './support/two-factor-user.js';
+import { ManualClock, STEP_MS, T0_MS, codeAt, enableUser, serviceOn } from './support/two-factor-user.js';
 
 const WORKERS = 6;
 const ROUNDS = 4;
@@ -90,7 +90,7 @@ function raceSuite(name: string, open: () => Promise<{ store: TwoFactorStore; co
     let workers: Worker[] = [];
     let close: () => Promise<void> | void = () => {};
     let twoFactor: ReturnType<typeof serviceOn>;
-    const clock = { nowMs: T0_MS };
+    const clock = new ManualClock(T0_MS);
     let secret = '';
     let backupCodes: string[] = [];
     let conflicts = 0;
@@ -112,8 +112,8 @@ function raceSuite(name: string, open: () => Promise<{ store: TwoFactorStore; co
 
     test(`one TOTP code: exactly one process succeeds, ${ROUNDS} rounds`, async () => {
       for (let round = 0; round < ROUNDS; round++) {
-        clock.nowMs += STEP_MS;
-        const outcomes = await race(workers, { userId: 'racer', code: codeAt(secret, clock.nowMs), nowMs: clock.nowMs });
+        clock.advance(STEP_MS);
+        const outcomes = await race(workers, { userId: 'racer', code: codeAt(secret, clock.now()), nowMs: clock.now() });
         expect(outcomes.filter((o) => o.error)).toEqual([]);
         expect(outcomes.filter((o) => o.result?.ok).map((o) => o.result)).toEqual([{ ok: true, method: 'totp', backupCodesRemaining: 10 }]);
         expect(outcomes.filter((o) => !o.result?.ok).map((o) => o.result?.reason)).toEqual(Array(WORKERS - 1).fill('replayed'));
@@ -123,8 +123,8 @@ function raceSuite(name: string, open: () => Promise<{ store: TwoFactorStore; co
 
     test(`one backup code: exactly one process succeeds, ${ROUNDS} rounds`, async () => {
       for (let round = 0; round < ROUNDS; round++) {
-        clock.nowMs += STEP_MS;
-        const outcomes = await race(workers, { userId: 'racer', code: backupCodes[round]!, nowMs: clock.nowMs });
+        clock.advance(STEP_MS);
+        const outcomes = await race(workers, { userId: 'racer', code: backupCodes[round]!, nowMs: clock.now() });
         expect(outcomes.filter((o) => o.error)).toEqual([]);
         expect(outcomes.filter((o) => o.result?.ok).map((o) => o.result)).toEqual([
           { ok: true, method: 'backup-code', backupCodesRemaining: 10 - round - 1 },

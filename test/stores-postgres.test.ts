@@ -12,7 +12,8 @@ import { TwoFactorError } from '../src/errors.js';
 import { PostgresStore, postgresSchema, type PostgresClient } from '../src/stores/postgres.js';
 import { runStoreContract } from '../src/testing/index.js';
 import { GOOD_TABLES, HOSTILE_TABLES, freshTable, pendingRecord } from './support/store-fixtures.js';
-import { T0_MS, codeAt, enableUser, serviceOn } from './support/two-factor-user.js';
+import { ManualClock, T0_MS, codeAt, enableUser, serviceOn } from './support/two-factor-user.js';
+import { expectSingleUseThroughService } from './support/store-service.js';
 
 const PG_URL = process.env.TWO_FACTOR_PG_URL;
 const SCRIPT = fileURLToPath(new URL('../scripts/pg-test-server.sh', import.meta.url));
@@ -143,14 +144,7 @@ function suite(name: string, client: () => PostgresClient) {
 
     test('through the service: a code works once, then is replayed', async () => {
       const { store } = await freshStore(client());
-      const clock = { nowMs: T0_MS };
-      const twoFactor = serviceOn(store, clock);
-      const { secret, backupCodes } = await enableUser(twoFactor, clock, 'alice');
-      const code = codeAt(secret, clock.nowMs);
-      expect(await twoFactor.verify('alice', code)).toMatchObject({ ok: true, method: 'totp' });
-      expect(await twoFactor.verify('alice', code)).toMatchObject({ ok: false, reason: 'replayed' });
-      expect(await twoFactor.verify('alice', backupCodes[0]!)).toMatchObject({ ok: true, method: 'backup-code', backupCodesRemaining: 9 });
-      expect(await twoFactor.verify('alice', backupCodes[0]!)).toMatchObject({ ok: false, reason: 'invalid' });
+      await expectSingleUseThroughService(store);
     });
   });
 }
@@ -172,11 +166,11 @@ if (pool) {
   describe('faults on a PostgreSQL server', () => {
     test('the connection killed in the middle of verify(): an error, no partial write, the pool carries on', async () => {
       const { store, table } = await freshStore(pool);
-      const clock = { nowMs: T0_MS };
+      const clock = new ManualClock(T0_MS);
       const twoFactor = serviceOn(store, clock);
       const { secret } = await enableUser(twoFactor, clock, 'bob');
       const before = await store.get('bob');
-      const code = codeAt(secret, clock.nowMs);
+      const code = codeAt(secret, clock.now());
 
       // Another session locks the row, so verify() reads it and then blocks inside its UPDATE.
       const locker = await pool.connect();
@@ -219,11 +213,11 @@ if (pool) {
       const own = serverPool(server('start'), 4);
       try {
         const { store } = await freshStore(own);
-        const clock = { nowMs: T0_MS };
+        const clock = new ManualClock(T0_MS);
         const twoFactor = serviceOn(store, clock);
         const { secret } = await enableUser(twoFactor, clock, 'carol');
         const before = await store.get('carol');
-        const code = codeAt(secret, clock.nowMs);
+        const code = codeAt(secret, clock.now());
 
         server('stop');
         const error = await twoFactor.verify('carol', code).catch((e: unknown) => e);

@@ -8,7 +8,8 @@ import { SqliteStore, sqliteSchema, type SqliteDatabase } from '../src/stores/sq
 import { GOOD_TABLES, HOSTILE_TABLES, freshTable, pendingRecord } from './support/store-fixtures.js';
 import { runStoreContract } from '../src/testing/index.js';
 import type { TwoFactorStore } from '../src/server/index.js';
-import { T0_MS, codeAt, enableUser, serviceOn } from './support/two-factor-user.js';
+import { ManualClock, T0_MS, codeAt, enableUser, serviceOn } from './support/two-factor-user.js';
+import { expectSingleUseThroughService } from './support/store-service.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'two-factor-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -186,21 +187,14 @@ describe('arguments and stored data', () => {
 describe('through the service', () => {
   test('the documented wiring: a code works once, a backup code once', async () => {
     const { store } = await freshStore();
-    const clock = { nowMs: T0_MS };
-    const twoFactor = serviceOn(store, clock);
-    const { secret, backupCodes } = await enableUser(twoFactor, clock, 'alice');
-    const code = codeAt(secret, clock.nowMs);
-    expect(await twoFactor.verify('alice', code)).toMatchObject({ ok: true, method: 'totp' });
-    expect(await twoFactor.verify('alice', code)).toMatchObject({ ok: false, reason: 'replayed' });
-    expect(await twoFactor.verify('alice', backupCodes[0]!)).toMatchObject({ ok: true, method: 'backup-code', backupCodesRemaining: 9 });
-    expect(await twoFactor.verify('alice', backupCodes[0]!)).toMatchObject({ ok: false, reason: 'invalid' });
+    const twoFactor = await expectSingleUseThroughService(store);
     await twoFactor.reset('alice');
     expect(await store.get('alice')).toBeNull();
   });
 
   test('the database closed between the read and the write of verify(): STORE_ERROR, no partial record, the code still works after reopening', async () => {
     const { db, file, store, table } = await freshStore();
-    const clock = { nowMs: T0_MS };
+    const clock = new ManualClock(T0_MS);
     const { secret } = await enableUser(serviceOn(store, clock), clock, 'bob');
     const before = await store.get('bob');
     // The real store; the fault is real too: the handle is closed right after the read.
@@ -212,7 +206,7 @@ describe('through the service', () => {
       },
       compareAndSet: (...args) => store.compareAndSet(...args),
     };
-    const code = codeAt(secret, clock.nowMs);
+    const code = codeAt(secret, clock.now());
     const error = await serviceOn(closingAfterRead, clock).verify('bob', code).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TwoFactorError);
     expect((error as TwoFactorError).code).toBe('STORE_ERROR');

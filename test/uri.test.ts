@@ -7,6 +7,7 @@ import { TwoFactorError, type TwoFactorErrorCode } from '../src/errors.js';
 import { decodeBase32, encodeBase32 } from '../src/base32.js';
 import { generateHotp, generateTotp } from '../src/index.js';
 import { buildOtpauthUri, parseOtpauthUri, MAX_OTPAUTH_URI_CHARS, type OtpauthParams } from '../src/uri.js';
+import { fastestMs } from './support/timing.js';
 
 const KEY = 'JBSWY3DPEHPK3PXP';
 const KEY_BYTES = decodeBase32(KEY);
@@ -391,16 +392,6 @@ describe('parseOtpauthUri: rejections', () => {
 });
 
 describe('hostile input finishes fast', () => {
-  /** The fastest of up to three runs, in ms: one run slowed by a GC pause or a busy core is not a hang. */
-  const fastestMs = (run: () => void, limitMs: number): number => {
-    let best = Infinity;
-    for (let i = 0; i < 3 && best >= limitMs; i++) {
-      const started = performance.now();
-      run();
-      best = Math.min(best, performance.now() - started);
-    }
-    return best;
-  };
   const label = (n: number, unit: string) => unit.repeat(Math.floor(n / unit.length));
   const hostile: [string, string][] = [
     ['1 MB string', 'otpauth://totp/' + 'a'.repeat(1 << 20)],

@@ -12,7 +12,7 @@ import { createInterface } from 'node:readline';
 import type { TwoFactorStore } from '../../src/server/index.js';
 import { PostgresStore } from '../../src/stores/postgres.js';
 import { SqliteStore } from '../../src/stores/sqlite.js';
-import { serviceOn } from './two-factor-user.js';
+import { ManualClock, T0_MS, serviceOn } from './two-factor-user.js';
 
 type Config = { kind: 'sqlite'; file: string; table: string } | { kind: 'postgres'; url: string; table: string };
 const config = JSON.parse(process.argv[2]!) as Config;
@@ -41,7 +41,7 @@ const store: TwoFactorStore = {
     return done;
   },
 };
-const clock = { nowMs: 0 };
+const clock = new ManualClock(T0_MS);
 const twoFactor = serviceOn(store, clock);
 // Warm up (JIT, statement preparation) on a user nobody has, so the race measures the real calls.
 await twoFactor.status('warm-up');
@@ -50,7 +50,7 @@ const out = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n
 out('ready');
 for await (const line of createInterface({ input: process.stdin })) {
   const { userId, code, nowMs, goAtMs } = JSON.parse(line) as { userId: string; code: string; nowMs: number; goAtMs: number };
-  clock.nowMs = nowMs;
+  clock.set(nowMs);
   conflicts = 0;
   while (Date.now() < goAtMs) {
     // spin: a timer would wake each process at a different moment
