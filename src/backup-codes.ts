@@ -4,6 +4,7 @@ import { scryptAsync } from '@noble/hashes/scrypt.js';
 import { fail, integerOption, optionsObject } from './internal/assert.js';
 import { bytesDifference } from './internal/constant-time.js';
 import { randomBytes } from './internal/random.js';
+import { decodeBase64Url, encodeBase64Url } from './internal/base64url.js';
 
 /**
  * The 32 symbols of a backup code: Crockford's base32 alphabet in lower case, i.e. the digits and the
@@ -175,43 +176,6 @@ function isCanonicalCode(code: string, length?: number): boolean {
     if (c >= 128 || SYMBOL_VALUES[c]! < 0) return false;
   }
   return true;
-}
-
-// --- base64url without padding, strict: only canonical encodings decode -------------------------------
-
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const B64_VALUES = new Int8Array(128).fill(-1);
-for (let i = 0; i < 64; i++) B64_VALUES[B64.charCodeAt(i)] = i;
-
-function encodeBase64Url(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 3) {
-    const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
-    const chars = Math.min(4, Math.ceil(((bytes.length - i) * 8) / 6));
-    for (let k = 0; k < chars; k++) out += B64[(n >> (18 - 6 * k)) & 63];
-  }
-  return out;
-}
-
-/** Decodes exactly `byteLength` bytes, or returns null for any other length, alphabet or non-zero padding bits. */
-function decodeBase64Url(text: string, byteLength: number): Uint8Array | null {
-  if (text.length !== Math.ceil((byteLength * 8) / 6)) return null;
-  const out = new Uint8Array(byteLength);
-  let acc = 0;
-  let bits = 0;
-  let at = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const v = c < 128 ? B64_VALUES[c]! : -1;
-    if (v < 0) return null;
-    acc = ((acc << 6) | v) & 0xffff;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[at++] = (acc >> bits) & 0xff;
-    }
-  }
-  return (acc & ((1 << bits) - 1)) === 0 ? out : null;
 }
 
 // --- the stored string ------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import { fail } from '../internal/assert.js';
 import { randomBytes } from '../internal/random.js';
 import { encodeBase32, decodeBase32 } from '../base32.js';
 import { MAX_KEY_ID_CHARS, type SealedSecret } from './record.js';
+import { decodeBase64Url, encodeBase64Url } from '../internal/base64url.js';
 
 /**
  * Keys for sealing TOTP secrets at rest: `keys` maps a key id to 32 random bytes, `current` names the key
@@ -63,7 +64,7 @@ export function createSealer(options: EncryptionOptions | undefined): Sealer {
       const iv = new Uint8Array(randomBytes(IV_BYTES));
       const key = await cryptoKey(current, raw.get(current)!);
       const ct = new Uint8Array(await subtle.encrypt({ name: 'AES-GCM', iv, additionalData: additionalData(userId) }, key, new Uint8Array(secret)));
-      return { alg: 'A256GCM', kid: current, iv: toBase64url(iv), ct: toBase64url(ct) };
+      return { alg: 'A256GCM', kid: current, iv: encodeBase64Url(iv), ct: encodeBase64Url(ct) };
     },
     async open(sealed, userId, field) {
       if (sealed.alg === 'none') return decodeBase32(sealed.secret);
@@ -72,11 +73,11 @@ export function createSealer(options: EncryptionOptions | undefined): Sealer {
       if (!bytes) throw new TwoFactorError('DECRYPTION_FAILED', `"${field}.kid" must be a key in encryption.keys, got "${sealed.kid}"`);
       try {
         const key = await cryptoKey(sealed.kid, bytes);
-        const plain = await subtle.decrypt(
-          { name: 'AES-GCM', iv: fromBase64url(sealed.iv), additionalData: additionalData(userId) },
-          key,
-          fromBase64url(sealed.ct),
-        );
+        const iv = decodeBase64Url(sealed.iv);
+        const ct = decodeBase64Url(sealed.ct);
+        // A non-canonical encoding was not written by seal(): tampered, like a tag that does not verify.
+        if (!iv || !ct) throw new Error('non-canonical base64url');
+        const plain = await subtle.decrypt({ name: 'AES-GCM', iv, additionalData: additionalData(userId) }, key, ct);
         return new Uint8Array(plain);
       } catch (cause) {
         throw new TwoFactorError(
@@ -100,34 +101,3 @@ const plainSealer: Sealer = {
   },
   stale: () => false,
 };
-
-const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const BASE64URL_VALUES = new Map([...BASE64URL_ALPHABET].map((c, i) => [c, i]));
-
-/** Base64url without padding (RFC 4648 §5). @internal */
-export function toBase64url(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 3) {
-    const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
-    const chars = i + 2 < bytes.length ? 4 : i + 1 < bytes.length ? 3 : 2;
-    for (let k = 0; k < chars; k++) out += BASE64URL_ALPHABET[(n >> (18 - 6 * k)) & 63];
-  }
-  return out;
-}
-
-/** Decodes base64url without padding; the record validator has already checked the alphabet. @internal */
-export function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(Math.floor((text.length * 3) / 4));
-  let bits = 0;
-  let value = 0;
-  let o = 0;
-  for (const c of text) {
-    value = (value << 6) | BASE64URL_VALUES.get(c)!;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = (value >> bits) & 0xff;
-    }
-  }
-  return out;
-}
