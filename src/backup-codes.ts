@@ -119,9 +119,7 @@ function formatCode(symbols: string): string {
  * ```
  */
 export function generateBackupCodes(options?: { count?: number; length?: number }): string[] {
-  const { count, length } = optionsObject(options);
-  const codeCount = integerOption(count, 'count', 1, MAX_BACKUP_CODE_COUNT, DEFAULT_BACKUP_CODE_COUNT);
-  const codeLength = integerOption(length, 'length', MIN_BACKUP_CODE_LENGTH, MAX_BACKUP_CODE_LENGTH, DEFAULT_BACKUP_CODE_LENGTH);
+  const { count: codeCount, length: codeLength } = backupCodeSetShape(options);
   const seen = new Set<string>();
   while (seen.size < codeCount) {
     const bytes = randomBytes(codeLength);
@@ -130,6 +128,19 @@ export function generateBackupCodes(options?: { count?: number; length?: number 
     seen.add(symbols); // a repeat (odds ~2^-44 for a default set) is simply drawn again
   }
   return [...seen].map(formatCode);
+}
+
+/**
+ * The `count` and `length` of a set, validated; `field` names the options object in messages
+ * (`"backupCodes.count"`), none for the top level (`"count"`). @internal
+ */
+export function backupCodeSetShape(options: { count?: number; length?: number } | undefined, field?: string): { count: number; length: number } {
+  const { count, length } = optionsObject(options, field);
+  const name = (key: string): string => (field === undefined ? key : `${field}.${key}`);
+  return {
+    count: integerOption(count, name('count'), 1, MAX_BACKUP_CODE_COUNT, DEFAULT_BACKUP_CODE_COUNT),
+    length: integerOption(length, name('length'), MIN_BACKUP_CODE_LENGTH, MAX_BACKUP_CODE_LENGTH, DEFAULT_BACKUP_CODE_LENGTH),
+  };
 }
 
 /**
@@ -205,6 +216,15 @@ function costProblem(cost: ScryptCost): string | null {
   if (memory < MIN_MEMORY_BYTES || memory > MAX_MEMORY_BYTES) return 'memory 128·N·r between 1 MiB and 128 MiB';
   if (N * r * p > MAX_WORK) return 'work N·r·p at most 2^23';
   return null;
+}
+
+/** A scrypt cost within the limits of {@link HashBackupCodesOptions}. @internal */
+export function scryptCostOption(value: ScryptCost, field: string): ScryptCost {
+  const { N, r, p } = optionsObject(value, field);
+  const cost = { N: N as number, r: r as number, p: p as number };
+  const problem = costProblem(cost);
+  if (problem) fail('INVALID_OPTION', field, problem, value);
+  return cost;
 }
 
 // Version 1 is the only format, so only the cost can be outdated; a later version must also flag older ones.
@@ -329,13 +349,7 @@ export async function hashBackupCodes(codes: string[], options?: HashBackupCodes
     if (canonicalCodes.includes(c)) fail('INVALID_OPTION', `codes[${i}]`, 'distinct from the other codes', code);
     canonicalCodes.push(c);
   }
-  let cost: ScryptCost = DEFAULT_BACKUP_CODE_COST;
-  if (costOption !== undefined) {
-    const { N, r, p } = optionsObject(costOption, 'cost');
-    cost = { N: N as number, r: r as number, p: p as number };
-    const problem = costProblem(cost);
-    if (problem) fail('INVALID_OPTION', 'cost', problem, costOption);
-  }
+  const cost = costOption === undefined ? DEFAULT_BACKUP_CODE_COST : scryptCostOption(costOption, 'cost');
   const salt = randomBytes(SALT_BYTES);
   const hashes: Uint8Array[] = [];
   // One after the other: parallel runs would not finish sooner on one thread and would hold k × 16 MiB.

@@ -3,6 +3,7 @@
 // horizontal runs in module units, so the file stays small and every renderer draws crisp squares.
 import { TwoFactorError } from './errors.js';
 import { fail, integerOption, optionsObject } from './internal/assert.js';
+import { isWellFormed } from './internal/text.js';
 import {
   type QrErrorCorrection,
   type QrMatrix,
@@ -181,7 +182,7 @@ function titleOption(value: unknown): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > MAX_TITLE_CHARS) {
     fail('INVALID_OPTION', 'title', `a string of 1–${MAX_TITLE_CHARS} characters`, value);
   }
-  if (XML_FORBIDDEN.test(value) || utf8Bytes(value) === undefined) {
+  if (XML_FORBIDDEN.test(value) || !isWellFormed(value)) {
     fail('INVALID_OPTION', 'title', 'text without control characters or lone surrogates', value);
   }
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

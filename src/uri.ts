@@ -1,6 +1,7 @@
 // otpauth:// URIs (Google Authenticator "Key Uri Format"): what every authenticator app scans.
 // Encoded by hand: URLSearchParams writes a space as `+`, which apps show literally (@oslojs/otp#8).
 import { fail, integerOption } from './internal/assert.js';
+import { isWellFormed } from './internal/text.js';
 import { TwoFactorError } from './errors.js';
 import { encodeBase32, decodeBase32Field, secretBytes } from './base32.js';
 import { algorithmOption, type Algorithm } from './hmac.js';
@@ -364,19 +365,4 @@ function decimalCounter(value: string): number | bigint {
   const n = decimalDigits(value);
   if (n === undefined || n > MAX_COUNTER) fail('INVALID_URI', 'counter', 'an integer 0–2^64−1', value);
   return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
-}
-
-/** No lone UTF-16 surrogates (String.prototype.isWellFormed is too new for every runtime we support). */
-function isWellFormed(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const next = text.charCodeAt(i + 1);
-      if (!(next >= 0xdc00 && next <= 0xdfff)) return false;
-      i++;
-    } else if (c >= 0xdc00 && c <= 0xdfff) {
-      return false;
-    }
-  }
-  return true;
 }

@@ -373,6 +373,8 @@ describe('argument and option validation', () => {
     ['throttle.maxDelayMs', { throttle: { baseDelayMs: 5000, maxDelayMs: 1000 } }],
     ['backupCodes.count', { backupCodes: { count: 0 } }],
     ['backupCodes.length', { backupCodes: { length: 4 } }],
+    // Checked when the service is made, not at the first confirmation.
+    ['backupCodes.cost', { backupCodes: { cost: { N: 3, r: 8, p: 1 } } }],
     ['onEvent', { onEvent: 'log' }],
     ['encryption.keys.k1', { encryption: { keys: { k1: new Uint8Array(31) }, current: 'k1' } }],
     ['encryption.current', { encryption: { keys: { k1: key }, current: 'k2' } }],

@@ -135,7 +135,10 @@ function suite(name: string, client: () => PostgresClient) {
 
     test('malformed arguments throw INVALID_OPTION and write nothing', async () => {
       const { store } = await freshStore(client());
-      await expect(store.compareAndSet('', null, pendingRecord())).rejects.toThrow(/"userId" must be a non-empty string/);
+      await expect(store.compareAndSet('', null, pendingRecord())).rejects.toThrow(/"userId" must be a string of 1–256 characters/);
+      // PostgreSQL refuses a NUL in text and turns a lone surrogate into U+FFFD: both are refused before the query.
+      await expect(store.compareAndSet('a\0b', null, pendingRecord())).rejects.toThrow(/"userId" must be text without NUL or unpaired surrogates/);
+      await expect(store.get('a\uDC00')).rejects.toThrow(/"userId" must be text without NUL or unpaired surrogates/);
       await expect(store.compareAndSet('u', 2.5, pendingRecord())).rejects.toThrow(/"expectedVersion" must be null or a safe integer/);
       await expect(store.compareAndSet('u', null, { n: 1n } as never)).rejects.toThrow(/"next" must be null or a JSON-serialisable object/);
       expect(await store.get('u')).toBeNull();

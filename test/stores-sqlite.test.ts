@@ -145,7 +145,11 @@ describe('arguments and stored data', () => {
     const cycle: Record<string, unknown> = {};
     cycle.self = cycle;
     const cases: [string, unknown, unknown, RegExp][] = [
-      ['', null, pendingRecord(), /"userId" must be a non-empty string/],
+      ['', null, pendingRecord(), /"userId" must be a string of 1–256 characters/],
+      ['x'.repeat(257), null, pendingRecord(), /"userId" must be a string of 1–256 characters/],
+      // The service's rule, shared: SQLite would keep these, PostgreSQL would refuse or alter them.
+      ['a\0b', null, pendingRecord(), /"userId" must be text without NUL or unpaired surrogates/],
+      ['a\uD800', null, pendingRecord(), /"userId" must be text without NUL or unpaired surrogates/],
       ['u', 1.5, pendingRecord(), /"expectedVersion" must be null or a safe integer, got 1.5/],
       ['u', '1', pendingRecord(), /"expectedVersion" must be null or a safe integer/],
       ['u', null, [pendingRecord()], /"next" must be null or a JSON-serialisable object, got an array/],
@@ -155,7 +159,7 @@ describe('arguments and stored data', () => {
     for (const [userId, version, next, message] of cases) {
       await expect(store.compareAndSet(userId, version as number, next as never)).rejects.toThrow(message);
     }
-    await expect(store.get(7 as never)).rejects.toThrow(/"userId" must be a non-empty string, got 7/);
+    await expect(store.get(7 as never)).rejects.toThrow(/"userId" must be a string of 1–256 characters, got 7/);
     expect(await store.get('u')).toBeNull();
   });
 

@@ -1,18 +1,12 @@
 // Entry `@inworkjobs/two-factor/server`: the 2FA service, its storage interface and record, MemoryStore,
 // the throttle policy. WebCrypto only, no Node built-ins.
-export {
-  type TwoFactor,
-  type TwoFactorOptions,
-  type TwoFactorEvent,
-  type TwoFactorOperation,
-  type TwoFactorStatus,
-  type Enrollment,
-  type Failure,
-  type FailureReason,
-  createTwoFactor,
-  DEFAULT_ENROLLMENT_TTL_MS,
-  MAX_STORE_ATTEMPTS,
-} from './service.js';
+export { type TwoFactor, createTwoFactor } from './service.js';
+export { type TwoFactorOptions, DEFAULT_ENROLLMENT_TTL_MS } from './options.js';
+export { type TwoFactorEvent, type TwoFactorOperation } from './events.js';
+export { type Failure, type FailureReason } from './decisions.js';
+export { type Enrollment } from './enrollment.js';
+export { type TwoFactorStatus } from './management.js';
+export { MAX_STORE_ATTEMPTS } from './transact.js';
 export { type TwoFactorStore, type StoredRecord, MemoryStore } from './store.js';
 export {
   type TwoFactorRecord,

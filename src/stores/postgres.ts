@@ -2,7 +2,8 @@
 // pg.Client, or @electric-sql/pglite's PGlite. No driver is imported here (optional peer dependency).
 import { fail } from '../internal/assert.js';
 import type { StoredRecord, TwoFactorRecord, TwoFactorStore } from '../server/index.js';
-import { DEFAULT_TABLE, casArguments, initialVersion, quotedTable, storeOptions, storedRow, userIdArgument } from './sql.js';
+import { DEFAULT_TABLE, casArguments, initialVersion, quotedTable, storeOptions, storedRow } from './sql.js';
+import { assertUserId } from '../server/user-id.js';
 
 /**
  * The part of a pg client this store uses: a parameterised `query` resolving to `{ rows }`.
@@ -129,7 +130,7 @@ export class PostgresStore implements TwoFactorStore {
    *   the driver's error when the database fails
    */
   async get(userId: string): Promise<StoredRecord | null> {
-    userIdArgument(userId);
+    assertUserId(userId);
     const { rows } = await this.#client.query(this.#sql.get, [userId]);
     if (rows.length === 0) return null;
     const { record, version } = storedRow(rows[0]);

@@ -3,6 +3,7 @@
 import { TwoFactorError } from '../errors.js';
 import { describe, fail, optionsObject } from '../internal/assert.js';
 import { randomBelow } from '../internal/random.js';
+import { assertUserId } from '../server/user-id.js';
 
 /** The table used when `table` is not given. */
 export const DEFAULT_TABLE = 'two_factor';
@@ -30,7 +31,7 @@ export function storeOptions(options: { table?: string } | undefined): string {
 
 /** The arguments of `compareAndSet`, checked once; returns the record serialised as JSON text (or null). */
 export function casArguments(userId: unknown, expectedVersion: unknown, next: unknown): string | null {
-  userIdArgument(userId);
+  assertUserId(userId);
   if (expectedVersion !== null && (typeof expectedVersion !== 'number' || !Number.isSafeInteger(expectedVersion))) {
     fail('INVALID_OPTION', 'expectedVersion', 'null or a safe integer', expectedVersion);
   }
@@ -44,10 +45,6 @@ export function casArguments(userId: unknown, expectedVersion: unknown, next: un
     fail('INVALID_OPTION', 'next', 'null or a JSON-serialisable object', next);
   }
   return json;
-}
-
-export function userIdArgument(userId: unknown): void {
-  if (typeof userId !== 'string' || userId.length === 0) fail('INVALID_OPTION', 'userId', 'a non-empty string', userId);
 }
 
 /**

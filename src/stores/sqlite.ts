@@ -2,7 +2,8 @@
 // imported here (it is an optional peer dependency); the store only calls `prepare`/`exec` on the instance.
 import type { StoredRecord, TwoFactorRecord, TwoFactorStore } from '../server/index.js';
 import { fail } from '../internal/assert.js';
-import { DEFAULT_TABLE, casArguments, initialVersion, quotedTable, storeOptions, storedRow, userIdArgument } from './sql.js';
+import { DEFAULT_TABLE, casArguments, initialVersion, quotedTable, storeOptions, storedRow } from './sql.js';
+import { assertUserId } from '../server/user-id.js';
 
 /**
  * The part of a better-sqlite3 `Database` (12.x) this store uses. A `new Database(file)` satisfies it;
@@ -125,7 +126,7 @@ export class SqliteStore implements TwoFactorStore {
    *   the driver's error when the database fails
    */
   async get(userId: string): Promise<StoredRecord | null> {
-    userIdArgument(userId);
+    assertUserId(userId);
     const row = this.#prepared().get.get(userId);
     if (row === undefined) return null;
     const { record, version } = storedRow(row);

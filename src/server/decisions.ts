@@ -1,0 +1,105 @@
+// The building blocks of decisions: refusals, counted failures, the throttle check, and the one rule
+// "a current code of the factor is required" that verify, disable and regenerateBackupCodes share.
+import { verifyTotp } from '../totp.js';
+import { countBackupCodes, generateBackupCodes, hashBackupCodes } from '../backup-codes.js';
+import type { TwoFactorOperation } from './events.js';
+import type { ActiveFactor, TwoFactorRecord } from './record.js';
+import type { StoredRecord } from './store.js';
+import { retryAfterMs, throttleDelayMs } from './throttle.js';
+import type { Decision, ServiceContext } from './transact.js';
+
+/** Why a code was not accepted. */
+export type FailureReason = 'invalid' | 'replayed' | 'throttled' | 'not-enabled' | 'no-pending-enrollment' | 'expired';
+
+/**
+ * A refused attempt. `retryAfterMs` (milliseconds) is set with `'throttled'`, and with `'invalid'` /
+ * `'replayed'` when this failure makes the next attempt wait.
+ */
+export type Failure = { ok: false; reason: FailureReason; retryAfterMs?: number };
+
+type Method = 'totp' | 'backup-code';
+
+/** A refusal that counts nothing and writes nothing. @internal */
+export function refuse<R>(operation: TwoFactorOperation, reason: Exclude<FailureReason, 'throttled'>, method?: Method): Decision<R | Failure> {
+  return { result: { ok: false, reason }, events: [{ type: 'verification-failed', operation, reason, ...(method ? { method } : {}) }] };
+}
+
+/** An attempt the throttle does not admit: not counted, nothing written. @internal */
+export function throttled<R>(operation: TwoFactorOperation, wait: number): Decision<R | Failure> {
+  return { result: { ok: false, reason: 'throttled', retryAfterMs: wait }, events: [{ type: 'throttled', operation, retryAfterMs: wait }] };
+}
+
+/** A refused code; `retryAfterMs` only when the next attempt must wait. @internal */
+export function failure(reason: 'invalid' | 'replayed', wait: number): Failure {
+  return wait > 0 ? { ok: false, reason, retryAfterMs: wait } : { ok: false, reason };
+}
+
+/** A counted failure: the counter moves in the same compareAndSet, so parallel guesses cannot skip it. @internal */
+export function counted<R>(
+  ctx: ServiceContext,
+  record: TwoFactorRecord,
+  nowMs: number,
+  operation: TwoFactorOperation,
+  reason: 'invalid' | 'replayed',
+  method: Method,
+): Decision<R | Failure> {
+  const failures = record.failures + 1;
+  return {
+    result: failure(reason, throttleDelayMs(failures, ctx.throttle)),
+    next: { ...record, failures, lastFailureAt: nowMs },
+    events: [{ type: 'verification-failed', operation, reason, method, failures }],
+  };
+}
+
+/** How long an attempt at `nowMs` must still wait (0: admitted). @internal */
+export function waitFor(ctx: ServiceContext, record: TwoFactorRecord, nowMs: number): number {
+  return retryAfterMs(record.failures, record.lastFailureAt, nowMs, ctx.throttle);
+}
+
+/** Unused backup codes of a factor. parseRecord guarantees distinct indexes; the clamp covers indexes the set never had. @internal */
+export function remainingOf(factor: ActiveFactor): number {
+  return Math.max(0, countBackupCodes(factor.backupCodes) - factor.backupCodesUsed.length);
+}
+
+/** A record with its factor enabled. @internal */
+export type EnabledRecord = TwoFactorRecord & { factor: ActiveFactor };
+
+/**
+ * Requires a current TOTP code of the enabled factor: refused when 2FA is off, throttled, or the code is
+ * wrong or replayed (both counted). On success returns the record and the step to store as `lastStep`.
+ * Runs HMAC only when the throttle admits the attempt. @internal
+ */
+export async function requireCurrentCode(
+  ctx: ServiceContext,
+  userId: string,
+  stored: StoredRecord | null,
+  code: string,
+  nowMs: number,
+  operation: TwoFactorOperation,
+): Promise<{ record: EnabledRecord; step: number } | { refused: Decision<Failure> }> {
+  const record = stored?.record;
+  if (!record?.factor) return { refused: refuse(operation, 'not-enabled') };
+  const { factor } = record;
+  const wait = waitFor(ctx, record, nowMs);
+  if (wait > 0) return { refused: throttled(operation, wait) };
+  const secret = await ctx.sealer.open(factor.secret, userId, 'record.factor.secret');
+  const totpOptions = { algorithm: factor.algorithm, digits: factor.digits, period: factor.period, window: ctx.window, now: nowMs };
+  const match = verifyTotp(secret, code, { ...totpOptions, afterStep: factor.lastStep });
+  if (match.valid) return { record: { ...record, factor }, step: match.step };
+  // Telling a replay from a wrong code costs a second window of HMACs, on failures only.
+  const replayed = factor.lastStep >= 0 && verifyTotp(secret, code, totpOptions).valid;
+  return { refused: counted(ctx, record, nowMs, operation, replayed ? 'replayed' : 'invalid', 'totp') };
+}
+
+/** A fresh backup-code set, made and hashed at most once per call however often the compare-and-set is retried. @internal */
+export function freshBackupCodes(ctx: ServiceContext): () => Promise<{ codes: string[]; hashed: string }> {
+  let batch: Promise<{ codes: string[]; hashed: string }> | undefined;
+  const { count, length, cost } = ctx.backupCodes;
+  return () => {
+    batch ??= (async () => {
+      const codes = generateBackupCodes({ count, length });
+      return { codes, hashed: await hashBackupCodes(codes, cost === undefined ? undefined : { cost }) };
+    })();
+    return batch;
+  };
+}

@@ -1,0 +1,52 @@
+// Audit events: what the service tells `onEvent` after each stored change.
+import type { FailureReason } from './decisions.js';
+
+/** The service call an event or a failure belongs to. */
+export type TwoFactorOperation = 'confirm-enrollment' | 'verify' | 'disable' | 'regenerate-backup-codes';
+
+/**
+ * Audit events, emitted after the change they report has been stored. None carries a secret or a code.
+ * `at` is the service clock's time (epoch ms).
+ */
+export type TwoFactorEvent =
+  | { type: 'enrollment-started'; userId: string; at: number; expiresAt: number }
+  /** `replaced` is true when a confirmed re-enrolment replaced an enabled factor. */
+  | { type: 'enabled'; userId: string; at: number; replaced: boolean }
+  | { type: 'disabled'; userId: string; at: number }
+  | { type: 'reset'; userId: string; at: number }
+  | { type: 'backup-code-used'; userId: string; at: number; remaining: number }
+  | { type: 'backup-codes-regenerated'; userId: string; at: number; count: number }
+  | {
+      type: 'verification-failed';
+      userId: string;
+      at: number;
+      operation: TwoFactorOperation;
+      reason: Exclude<FailureReason, 'throttled'>;
+      method?: 'totp' | 'backup-code';
+      /** Consecutive failures after this one (absent when nothing was counted). */
+      failures?: number;
+    }
+  | { type: 'throttled'; userId: string; at: number; operation: TwoFactorOperation; retryAfterMs: number };
+
+/** An event as a decision states it; the service adds `userId` and `at` when it emits. @internal */
+export type EventBody = TwoFactorEvent extends infer E ? (E extends TwoFactorEvent ? Omit<E, 'userId' | 'at'> : never) : never;
+
+/** The `onEvent` hook of {@link TwoFactorOptions}. */
+export type EventSink = (event: TwoFactorEvent) => void | Promise<void>;
+
+/**
+ * Calls `onEvent` for each body, stamped with `userId` and `at`. Never awaited and never throws: an
+ * audit sink must not delay or undo an answer whose change is stored already. @internal
+ */
+export function emitEvents(onEvent: EventSink | undefined, userId: string, at: number, bodies: readonly EventBody[]): void {
+  if (!onEvent) return;
+  for (const body of bodies) {
+    const event: TwoFactorEvent = { ...body, userId, at };
+    try {
+      const pending = onEvent(event);
+      if (pending && typeof pending.then === 'function') pending.then(undefined, () => {});
+    } catch {
+      // Swallowed: see above.
+    }
+  }
+}

@@ -1,0 +1,102 @@
+// The options of createTwoFactor, checked once with the names a caller wrote.
+import { fail, integerOption, optionsObject, stringOption } from '../internal/assert.js';
+import { algorithmOption, type Algorithm } from '../hmac.js';
+import { backupCodeSetShape, scryptCostOption, type ScryptCost } from '../backup-codes.js';
+import type { TotpParameters } from './record.js';
+import { createSealer, type EncryptionOptions, type Sealer } from './seal.js';
+import type { TwoFactorStore } from './store.js';
+import { throttlePolicy, type ThrottleOptions, type ThrottlePolicy } from './throttle.js';
+import type { EventSink } from './events.js';
+
+/** Options of {@link createTwoFactor}. */
+export interface TwoFactorOptions {
+  /** Where records live; see {@link TwoFactorStore}. */
+  store: TwoFactorStore;
+  /** Shown in authenticator apps next to the account, e.g. `'InworkJobs'`. */
+  issuer: string;
+  /** AES-256-GCM keys for secrets at rest. Without it the TOTP secret is stored in the clear (base32). */
+  encryption?: EncryptionOptions;
+  /** Clock, epoch **milliseconds**; default `Date.now`. */
+  now?: () => number;
+  /** TOTP parameters of new enrolments (existing ones keep theirs) and the accepted drift in **steps** (default 1 = ±1, 0–10). */
+  totp?: { algorithm?: Algorithm; digits?: number; period?: number; window?: number };
+  /** How long a pending enrolment can be confirmed, in **milliseconds**; default 10 min, 1 s – 1 day. */
+  enrollmentTtlMs?: number;
+  /** Back-off after consecutive failures; see {@link DEFAULT_THROTTLE}. */
+  throttle?: ThrottleOptions;
+  /**
+   * Backup codes per set (`count`, default 10) and symbols per code (`length`, default 10).
+   * `cost` is the scrypt cost of new sets (see `hashBackupCodes`); lower it only in tests.
+   */
+  backupCodes?: { count?: number; length?: number; cost?: ScryptCost };
+  /**
+   * Audit hook. Called after each change is stored and never awaited: a throw or a rejected promise
+   * is swallowed and changes nothing, so handle your own errors (e.g. queue the event).
+   */
+  onEvent?: EventSink;
+}
+
+/** Default time to confirm an enrolment: 10 minutes, in milliseconds (long enough to install an app). */
+export const DEFAULT_ENROLLMENT_TTL_MS = 10 * 60 * 1000;
+const MAX_ISSUER_CHARS = 256;
+const MAX_WINDOW = 10;
+
+/** {@link TwoFactorOptions} checked, with defaults filled in. @internal */
+export interface ServiceSettings {
+  readonly store: TwoFactorStore;
+  readonly issuer: string;
+  readonly sealer: Sealer;
+  /** The clock, checked on every reading: epoch ms. */
+  readonly now: () => number;
+  /** TOTP parameters of new enrolments. */
+  readonly parameters: TotpParameters;
+  /** Accepted drift, in steps either way. */
+  readonly window: number;
+  readonly enrollmentTtlMs: number;
+  readonly throttle: ThrottlePolicy;
+  readonly backupCodes: { readonly count: number; readonly length: number; readonly cost?: ScryptCost };
+  readonly onEvent?: EventSink;
+}
+
+/** Validates every option of {@link createTwoFactor}; throws `INVALID_OPTION` naming the field. @internal */
+export function serviceSettings(options: TwoFactorOptions): ServiceSettings {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) fail('INVALID_OPTION', 'options', 'an object', options);
+  const { store } = options;
+  if (store === null || typeof store !== 'object' || typeof store.get !== 'function' || typeof store.compareAndSet !== 'function') {
+    fail('INVALID_OPTION', 'store', 'an object with get and compareAndSet methods', store);
+  }
+  const issuer = stringOption(options.issuer, 'issuer', MAX_ISSUER_CHARS);
+  if (issuer.trim().length === 0) fail('INVALID_OPTION', 'issuer', 'a non-empty string', issuer);
+  const sealer = createSealer(options.encryption);
+  const now = checkedClock(functionOption(options.now, 'now') ?? Date.now);
+  const totp = optionsObject(options.totp, 'totp');
+  const parameters: TotpParameters = Object.freeze({
+    algorithm: algorithmOption(totp.algorithm, 'totp.algorithm'),
+    digits: integerOption(totp.digits, 'totp.digits', 6, 10, 6),
+    period: integerOption(totp.period, 'totp.period', 1, 3600, 30),
+  });
+  const window = integerOption(totp.window, 'totp.window', 0, MAX_WINDOW, 1);
+  const enrollmentTtlMs = integerOption(options.enrollmentTtlMs, 'enrollmentTtlMs', 1000, 24 * 60 * 60 * 1000, DEFAULT_ENROLLMENT_TTL_MS);
+  const throttle = throttlePolicy(options.throttle);
+  const backup = optionsObject(options.backupCodes, 'backupCodes');
+  const backupCodes = Object.freeze({
+    ...backupCodeSetShape(backup, 'backupCodes'),
+    ...(backup.cost === undefined ? {} : { cost: scryptCostOption(backup.cost, 'backupCodes.cost') }),
+  });
+  const onEvent = functionOption(options.onEvent, 'onEvent');
+  return Object.freeze({ store, issuer, sealer, now, parameters, window, enrollmentTtlMs, throttle, backupCodes, onEvent });
+}
+
+function functionOption<T>(value: T | undefined, field: string): T | undefined {
+  if (value !== undefined && typeof value !== 'function') fail('INVALID_OPTION', field, 'a function', value);
+  return value;
+}
+
+/** The clock, read through a check: a broken `now` fails loudly instead of corrupting stored times. */
+function checkedClock(clock: () => number): () => number {
+  return () => {
+    const ms = clock();
+    if (typeof ms !== 'number' || !Number.isSafeInteger(ms) || ms < 0) fail('INVALID_OPTION', 'now', 'a function returning epoch milliseconds', ms);
+    return ms;
+  };
+}

@@ -1,0 +1,103 @@
+// The engine under every operation: read → decide → compareAndSet(version), re-read and re-decided on
+// conflict, so of two concurrent requests using one code exactly one commits.
+import { TwoFactorError } from '../errors.js';
+import { fail } from '../internal/assert.js';
+import { emitEvents, type EventBody } from './events.js';
+import type { ServiceSettings } from './options.js';
+import { parseRecord, type TwoFactorRecord } from './record.js';
+import type { StoredRecord } from './store.js';
+
+/**
+ * Compare-and-set attempts per call before `STORE_CONFLICT`. Contention on one user settles within
+ * about `freeFailures + 2` rounds (docs/security.md, "Contention").
+ */
+export const MAX_STORE_ATTEMPTS = 32;
+
+/** One decision: the result, the record to write (`undefined` = nothing to write, `null` = delete), the events. @internal */
+export interface Decision<R> {
+  result: R;
+  next?: TwoFactorRecord | null;
+  events: EventBody[];
+}
+
+/** Decides on the record as just read (`null`: none) at `nowMs`. @internal */
+export type Decide<R> = (stored: StoredRecord | null, nowMs: number) => Decision<R> | Promise<Decision<R>>;
+
+/** What every operation is a function of: the checked settings and the store boundary. @internal */
+export interface ServiceContext extends ServiceSettings {
+  /** The user's record, validated and migrated by `parseRecord`. */
+  read(userId: string): Promise<StoredRecord | null>;
+  /**
+   * Runs `decide` on the current record and commits its `next` with compareAndSet, then emits its events;
+   * on conflict re-reads and decides again. `first` is a snapshot the caller has just read (saves one get).
+   */
+  transact<R>(userId: string, decide: Decide<R>, first?: StoredRecord | null): Promise<R>;
+  /** Emits events of a decision that wrote nothing through `transact`. */
+  emit(userId: string, at: number, events: readonly EventBody[]): void;
+}
+
+/** The context of one service instance. @internal */
+export function createContext(settings: ServiceSettings): ServiceContext {
+  const { store, sealer, onEvent } = settings;
+
+  async function read(userId: string): Promise<StoredRecord | null> {
+    let stored: unknown;
+    try {
+      stored = await store.get(userId);
+    } catch (cause) {
+      throw new TwoFactorError('STORE_ERROR', '"store.get" must resolve, got a rejection (see cause)', { cause });
+    }
+    if (stored === null) return null;
+    if (stored === undefined || typeof stored !== 'object') fail('STORE_ERROR', 'store.get', 'a { record, version } or null', stored);
+    const { record, version } = stored as { record: unknown; version: unknown };
+    if (typeof version !== 'number' || !Number.isFinite(version)) fail('STORE_ERROR', 'store.get().version', 'a number', version);
+    return { record: parseRecord(record), version };
+  }
+
+  async function write(userId: string, expectedVersion: number | null, next: TwoFactorRecord | null): Promise<boolean> {
+    let done: unknown;
+    try {
+      done = await store.compareAndSet(userId, expectedVersion, next);
+    } catch (cause) {
+      throw new TwoFactorError('STORE_ERROR', '"store.compareAndSet" must resolve, got a rejection (see cause)', { cause });
+    }
+    if (typeof done !== 'boolean') fail('STORE_ERROR', 'store.compareAndSet', 'a boolean', done);
+    return done;
+  }
+
+  /** Moves secrets sealed in the clear or under an old key to the current key: every write rotates. */
+  async function reseal(record: TwoFactorRecord, userId: string): Promise<TwoFactorRecord> {
+    let { factor, pending } = record;
+    if (factor && sealer.stale(factor.secret)) {
+      factor = { ...factor, secret: await sealer.seal(await sealer.open(factor.secret, userId, 'record.factor.secret'), userId) };
+    }
+    if (pending && sealer.stale(pending.secret)) {
+      pending = { ...pending, secret: await sealer.seal(await sealer.open(pending.secret, userId, 'record.pending.secret'), userId) };
+    }
+    return factor === record.factor && pending === record.pending ? record : { ...record, factor, pending };
+  }
+
+  const emit = (userId: string, at: number, events: readonly EventBody[]): void => emitEvents(onEvent, userId, at, events);
+
+  async function transact<R>(userId: string, decide: Decide<R>, first?: StoredRecord | null): Promise<R> {
+    let snapshot = first;
+    for (let attempt = 0; attempt < MAX_STORE_ATTEMPTS; attempt++) {
+      const stored = snapshot !== undefined ? snapshot : await read(userId);
+      snapshot = undefined;
+      const nowMs = settings.now();
+      const decision = await decide(stored, nowMs);
+      if (decision.next !== undefined) {
+        const next = decision.next === null ? null : await reseal(decision.next, userId);
+        if (!(await write(userId, stored?.version ?? null, next))) continue;
+      }
+      emit(userId, nowMs, decision.events);
+      return decision.result;
+    }
+    throw new TwoFactorError(
+      'STORE_CONFLICT',
+      `"store.compareAndSet" must succeed within ${MAX_STORE_ATTEMPTS} attempts, got a conflict each time`,
+    );
+  }
+
+  return Object.freeze({ ...settings, read, transact, emit });
+}
