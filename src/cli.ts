@@ -10,7 +10,7 @@ import { generateTotp, secondsRemaining, verifyTotp } from './totp.js';
 import { buildOtpauthUri } from './uri.js';
 import { qrModules, renderQrSvg } from './qr.js';
 import { generateBackupCodes, hashBackupCodes } from './backup-codes.js';
-import type { Algorithm } from './hmac.js';
+import type { Algorithm } from './algorithm.js';
 
 type Values = Record<string, string | boolean | undefined>;
 

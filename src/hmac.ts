@@ -1,16 +1,6 @@
 // Algorithm → hash table, and HMAC (RFC 2104) keyed once and reused for every counter of a window.
-import { fail } from './internal/assert.js';
+import type { Algorithm } from './algorithm.js';
 import { HASH_SPECS, hashWords, wordsToBytes, type HashSpec } from './internal/sha.js';
-
-/** The HMAC hash of an OTP (RFC 6238 §1.2): SHA-1 is the default and what every authenticator app supports. */
-export type Algorithm = 'SHA1' | 'SHA256' | 'SHA512';
-
-/** Validates an `algorithm` option (exact spelling; loose spellings are accepted only when parsing URIs). @internal */
-export function algorithmOption(value: unknown, field = 'algorithm'): Algorithm {
-  if (value === undefined) return 'SHA1';
-  if (value !== 'SHA1' && value !== 'SHA256' && value !== 'SHA512') fail('INVALID_OPTION', field, "'SHA1', 'SHA256' or 'SHA512'", value);
-  return value;
-}
 
 const IPAD = 0x36363636;
 const OPAD = 0x5c5c5c5c;

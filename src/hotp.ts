@@ -1,7 +1,8 @@
 // HOTP, RFC 4226: HMAC over an 8-byte big-endian counter, dynamic truncation, modulo 10^digits.
 import { integerOption, fail, optionsObject } from './internal/assert.js';
 import { secretBytes } from './base32.js';
-import { algorithmOption, counterMac, truncatedMac, wipeCounterMac, type Algorithm } from './hmac.js';
+import { algorithmOption, type Algorithm } from './algorithm.js';
+import { counterMac, truncatedMac, wipeCounterMac } from './hmac.js';
 import type { Secret } from './secret.js';
 
 /** Options shared by HOTP and TOTP. */

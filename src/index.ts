@@ -1,7 +1,7 @@
 export { TwoFactorError, type TwoFactorErrorCode } from './errors.js';
 export { type Secret, generateSecret, DEFAULT_SECRET_BYTES, MIN_SECRET_BYTES } from './secret.js';
 export { encodeBase32, decodeBase32, formatSetupKey, MAX_SECRET_BYTES } from './base32.js';
-export { type Algorithm } from './hmac.js';
+export { type Algorithm } from './algorithm.js';
 export { type OtpOptions, type HotpVerifyResult, generateHotp, verifyHotp, MAX_LOOK_AHEAD } from './hotp.js';
 export {
   type TimeOptions,

@@ -4,7 +4,7 @@ import { fail, integerOption } from './internal/assert.js';
 import { isWellFormed } from './internal/text.js';
 import { TwoFactorError } from './errors.js';
 import { encodeBase32, decodeBase32Field, secretBytes } from './base32.js';
-import { algorithmOption, type Algorithm } from './hmac.js';
+import { algorithmOption, type Algorithm } from './algorithm.js';
 import type { Secret } from './secret.js';
 
 /** The parameters of an otpauth URI: what {@link parseOtpauthUri} returns and {@link buildOtpauthUri} takes. */

@@ -441,6 +441,8 @@ describe('records read from the store are validated', () => {
     ['a key id of 65 characters', 'factor.secret.kid', sealedWith({ alg: 'A256GCM', kid: 'k'.repeat(65), iv: 'AAAAAAAAAAAAAAAA', ct: 'A'.repeat(48) })],
     ['a clear secret of a length no bytes encode to', 'factor.secret.secret', sealedWith({ alg: 'none', secret: 'JBSWY3' })],
     ['digits as a string', 'factor.digits', factorWith({ digits: '6' })],
+    ['a period beyond what verifyTotp accepts (2^32 s)', 'factor.period', factorWith({ period: 2 ** 32 })],
+    ['an algorithm in a URI spelling', 'factor.algorithm', factorWith({ algorithm: 'sha1' })],
     ['failures as a string', 'failures', (r: Record<string, unknown>) => ({ ...r, failures: '0' })],
     ['an array as the record', '', () => []],
   ])('a hostile record with %s is STORE_ERROR naming "%s"', async (_, field, change) => {

@@ -1,6 +1,7 @@
 // The options of createTwoFactor, checked once with the names a caller wrote.
 import { fail, integerOption, optionsObject, stringOption } from '../internal/assert.js';
-import { algorithmOption, type Algorithm } from '../hmac.js';
+import { algorithmOption, type Algorithm } from '../algorithm.js';
+import { digitsOption, periodOption } from '../internal/parameters.js';
 import { backupCodeSetShape, scryptCostOption, type ScryptCost } from '../backup-codes.js';
 import type { TotpParameters } from './record.js';
 import { createSealer, type EncryptionOptions, type Sealer } from './seal.js';
@@ -40,6 +41,8 @@ export interface TwoFactorOptions {
 export const DEFAULT_ENROLLMENT_TTL_MS = 10 * 60 * 1000;
 const MAX_ISSUER_CHARS = 256;
 const MAX_WINDOW = 10;
+// Longer steps are legal TOTP but useless for sign-in: a code would stay valid for hours.
+const MAX_ENROLLED_PERIOD_SECONDS = 3600;
 
 /** {@link TwoFactorOptions} checked, with defaults filled in. @internal */
 export interface ServiceSettings {
@@ -72,8 +75,8 @@ export function serviceSettings(options: TwoFactorOptions): ServiceSettings {
   const totp = optionsObject(options.totp, 'totp');
   const parameters: TotpParameters = Object.freeze({
     algorithm: algorithmOption(totp.algorithm, 'totp.algorithm'),
-    digits: integerOption(totp.digits, 'totp.digits', 6, 10, 6),
-    period: integerOption(totp.period, 'totp.period', 1, 3600, 30),
+    digits: digitsOption(totp.digits, 'totp.digits'),
+    period: periodOption(totp.period, 'totp.period', MAX_ENROLLED_PERIOD_SECONDS),
   });
   const window = integerOption(totp.window, 'totp.window', 0, MAX_WINDOW, 1);
   const enrollmentTtlMs = integerOption(options.enrollmentTtlMs, 'enrollmentTtlMs', 1000, 24 * 60 * 60 * 1000, DEFAULT_ENROLLMENT_TTL_MS);

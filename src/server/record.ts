@@ -4,7 +4,8 @@
 import { TwoFactorError } from '../errors.js';
 import { describe } from '../internal/assert.js';
 import { MAX_BACKUP_CODE_COUNT } from '../backup-codes.js';
-import type { Algorithm } from '../hmac.js';
+import { ALGORITHM_RULE, isAlgorithm, type Algorithm } from '../algorithm.js';
+import { isDigits, isPeriod, MAX_DIGITS, MAX_PERIOD_SECONDS, MIN_DIGITS } from '../internal/parameters.js';
 
 /** The schema version this release writes. Records of a lower version are migrated on read. */
 export const RECORD_SCHEMA = 1;
@@ -67,7 +68,6 @@ export interface TwoFactorRecord {
 /** Longest key id in `encryption.keys` and in a stored record. @internal */
 export const MAX_KEY_ID_CHARS = 64;
 
-const ALGORITHMS = new Set(['SHA1', 'SHA256', 'SHA512']);
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 const BASE32 = /^[A-Z2-7]+$/;
 
@@ -105,10 +105,10 @@ function sealed(value: unknown, field: string): SealedSecret {
 
 function parameters(value: Record<string, unknown>, field: string): TotpParameters {
   const { algorithm, digits, period } = value;
-  if (typeof algorithm !== 'string' || !ALGORITHMS.has(algorithm)) bad(`${field}.algorithm`, "'SHA1', 'SHA256' or 'SHA512'", algorithm);
-  if (typeof digits !== 'number' || !Number.isInteger(digits) || digits < 6 || digits > 10) bad(`${field}.digits`, 'an integer 6–10', digits);
-  if (typeof period !== 'number' || !Number.isInteger(period) || period < 1) bad(`${field}.period`, 'a whole number of seconds ≥ 1', period);
-  return { algorithm: algorithm as Algorithm, digits, period };
+  if (!isAlgorithm(algorithm)) bad(`${field}.algorithm`, ALGORITHM_RULE, algorithm);
+  if (!isDigits(digits)) bad(`${field}.digits`, `an integer ${MIN_DIGITS}–${MAX_DIGITS}`, digits);
+  if (!isPeriod(period)) bad(`${field}.period`, `an integer 1–${MAX_PERIOD_SECONDS} (seconds)`, period);
+  return { algorithm, digits, period };
 }
 
 function factor(value: unknown): ActiveFactor {

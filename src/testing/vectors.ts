@@ -2,7 +2,7 @@
 // build inlines them).
 import rfc4226 from '../../vectors/rfc4226.json' with { type: 'json' };
 import rfc6238 from '../../vectors/rfc6238.json' with { type: 'json' };
-import type { Algorithm } from '../hmac.js';
+import type { Algorithm } from '../algorithm.js';
 
 /** One HOTP vector: the code for `counter` with the base32 `secret`, SHA-1, 6 digits. */
 export interface HotpVector {
