@@ -15,23 +15,13 @@ export interface ThrottleOptions {
 export type ThrottlePolicy = Readonly<Required<ThrottleOptions>>;
 
 /**
- * Default throttling: 3 free failures, then waits of 1 s, 2 s, 4 s … doubling up to 1 hour.
+ * Default throttling: 3 free failures, then waits of 1 s, 2 s, 4 s … doubling up to 1 hour. The odds
+ * these give an attacker who has the password are worked out in docs/security.md.
  *
- * Why these numbers (an attacker who already has the password, guessing without pause):
- * - reaching the cap takes 3 + 12 failures (waits 1 s … 2048 s, 4095 s ≈ 68 min in all); after that one
- *   guess per hour, so about **37 guesses on the first day and 24 a day after** — 8,800 a year.
- * - with the default window of ±1 step, 3 of the 10^6 six-digit codes are accepted at any moment, so a guess
- *   succeeds with p = 3·10⁻⁶: about **7·10⁻⁵ per day, 0.2 % per month, 2.6 % per year** of continuous
- *   guessing (1 − (1 − 3·10⁻⁶)^8 800), against 2 % *per day* for a limit of 5 guesses a minute (7,200 a day)
- *   and near-certainty within days for no limit at all. A year of guessing also produces thousands of
- *   `throttled` events: alert the user on them (their password is known to someone).
- * - a backup code (10 valid among 2^50 possible codes) is out of reach at this rate: about 10⁻⁸ in a century.
- * - a user who mistypes waits nothing for 3 failures, 1–4 s for the next three, and reaches the one-hour
- *   wait only after 15 consecutive failures; a success resets the count. A refused (throttled) attempt is
- *   not counted and writes nothing, so hammering neither extends the wait nor loads the store. An attacker
- *   who knows the password can keep an account throttled (any limit lets them), never locked: the remedy
- *   is changing the password, which ends their attempts. `maxDelayMs` of 15 min (django-otp-like
- *   responsiveness) raises the yearly odds to 10 %; longer caps lower them further.
+ * @example
+ * ```ts
+ * createTwoFactor({ store, issuer: 'InworkJobs', throttle: { ...DEFAULT_THROTTLE, maxDelayMs: 15 * 60_000 } });
+ * ```
  */
 export const DEFAULT_THROTTLE: ThrottlePolicy = Object.freeze({ freeFailures: 3, baseDelayMs: 1000, maxDelayMs: 60 * 60 * 1000 });
 
