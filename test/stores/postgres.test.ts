@@ -8,15 +8,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { TwoFactorError } from '../src/errors.js';
-import { PostgresStore, postgresSchema, type PostgresClient } from '../src/stores/postgres.js';
-import { runStoreContract } from '../src/testing/index.js';
-import { GOOD_TABLES, HOSTILE_TABLES, freshTable, pendingRecord } from './support/store-fixtures.js';
-import { ManualClock, T0_MS, codeAt, enableUser, serviceOn } from './support/two-factor-user.js';
-import { expectSingleUseThroughService } from './support/store-service.js';
+import { TwoFactorError } from '../../src/errors.js';
+import { PostgresStore, postgresSchema, type PostgresClient } from '../../src/stores/postgres.js';
+import { runStoreContract } from '../../src/testing/index.js';
+import { GOOD_TABLES, HOSTILE_TABLES, freshTable, pendingRecord } from '../support/store-fixtures.js';
+import { ManualClock, T0_MS, codeAt, enableUser, serviceOn } from '../support/two-factor-user.js';
+import { expectSingleUseThroughService } from '../support/store-service.js';
 
 const PG_URL = process.env.TWO_FACTOR_PG_URL;
-const SCRIPT = fileURLToPath(new URL('../scripts/pg-test-server.sh', import.meta.url));
+const SCRIPT = fileURLToPath(new URL('../../scripts/pg-test-server.sh', import.meta.url));
 
 // pg.Pool, pg.Client and PGlite must satisfy the structural type the store asks for (checked by tsc).
 const typeCheck: (c: pg.Pool | pg.Client | PGlite) => PostgresClient = (c) => c;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createTwoFactor, DEFAULT_THROTTLE, MemoryStore, throttleDelayMs, retryAfterMs, type TwoFactorEvent, type TwoFactorRecord } from '../src/server/index.js';
-import { codeAt } from '../src/testing/index.js';
-import { decodeBase32, TwoFactorError, verifyTotp } from '../src/index.js';
-import { parseOtpauthUri } from '../src/uri.js';
-import { CountingStore, enrol, overwrite, setup, START_MS, STEP_MS, stored, wrongCodeAt } from './service-fixtures.js';
+import { createTwoFactor, DEFAULT_THROTTLE, MemoryStore, throttleDelayMs, retryAfterMs, type TwoFactorEvent, type TwoFactorRecord } from '../../src/server/index.js';
+import { codeAt } from '../../src/testing/index.js';
+import { decodeBase32, TwoFactorError, verifyTotp } from '../../src/index.js';
+import { parseOtpauthUri } from '../../src/uri.js';
+import { CountingStore, enrol, overwrite, setup, START_MS, STEP_MS, stored, wrongCodeAt } from '../support/fixtures.js';
 
 const wrongCode = (code: string): string => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 

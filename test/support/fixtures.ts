@@ -1,7 +1,7 @@
 // Shared set-up for the service suites: a manual clock, a real MemoryStore (optionally wrapped to count
 // or break calls), cheap scrypt so suites stay fast, and every event recorded.
-import { createTwoFactor, MemoryStore, type TwoFactorEvent, type TwoFactorOptions, type TwoFactorStore, type TwoFactorRecord, type StoredRecord } from '../src/server/index.js';
-import { codeAt, ManualClock } from '../src/testing/index.js';
+import { createTwoFactor, MemoryStore, type TwoFactorEvent, type TwoFactorOptions, type TwoFactorStore, type TwoFactorRecord, type StoredRecord } from '../../src/server/index.js';
+import { codeAt, ManualClock } from '../../src/testing/index.js';
 
 /** The cheapest scrypt cost hashBackupCodes accepts (1 MiB); production uses the default. */
 export const CHEAP_SCRYPT = { N: 1024, r: 8, p: 1 };

@@ -12,15 +12,15 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { TwoFactorStore } from '../src/server/index.js';
-import { PostgresStore } from '../src/stores/postgres.js';
-import { SqliteStore } from '../src/stores/sqlite.js';
-import { freshTable } from './support/store-fixtures.js';
-import { ManualClock, STEP_MS, T0_MS, codeAt, enableUser, serviceOn } from './support/two-factor-user.js';
+import type { TwoFactorStore } from '../../src/server/index.js';
+import { PostgresStore } from '../../src/stores/postgres.js';
+import { SqliteStore } from '../../src/stores/sqlite.js';
+import { freshTable } from '../support/store-fixtures.js';
+import { ManualClock, STEP_MS, T0_MS, codeAt, enableUser, serviceOn } from '../support/two-factor-user.js';
 
 const WORKERS = 6;
 const ROUNDS = 4;
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 // Inside the repository, so the bundle's `import 'better-sqlite3'` / `import 'pg'` resolve from node_modules.
 const workerFile = join(root, 'test-artifacts', `store-worker-${process.pid}.mjs`);
 const dir = mkdtempSync(join(tmpdir(), 'two-factor-multiprocess-'));

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_STORE_ATTEMPTS, MemoryStore, type StoredRecord, type TwoFactorRecord, type TwoFactorStore } from '../src/server/index.js';
-import { codeAt } from '../src/testing/index.js';
-import { TwoFactorError } from '../src/index.js';
-import { CountingStore, enrol, setup, STEP_MS, stored } from './service-fixtures.js';
+import { MAX_STORE_ATTEMPTS, MemoryStore, type StoredRecord, type TwoFactorRecord, type TwoFactorStore } from '../../src/server/index.js';
+import { codeAt } from '../../src/testing/index.js';
+import { TwoFactorError } from '../../src/index.js';
+import { CountingStore, enrol, setup, STEP_MS, stored } from '../support/fixtures.js';
 
 const N = 50;
 
