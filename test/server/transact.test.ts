@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_STORE_ATTEMPTS, MemoryStore, type StoredRecord, type TwoFactorRecord, type TwoFactorStore } from '../../src/server/index.js';
 import { codeAt } from '../../src/testing/index.js';
 import { TwoFactorError } from '../../src/index.js';
-import { CountingStore, enrol, setup, STEP_MS, stored } from '../support/fixtures.js';
+import { CHEAP_SCRYPT, CountingStore, enrol, setup, STEP_MS, stored } from '../support/fixtures.js';
 
 const N = 50;
 
@@ -34,7 +34,7 @@ describe('atomic single use under concurrency', () => {
   });
 
   it('10 concurrent different backup codes: every admitted one succeeds, none is lost or used twice', async () => {
-    const ctx = setup({ backupCodes: { count: 10, cost: { N: 1024, r: 8, p: 1 } } });
+    const ctx = setup({ backupCodes: { count: 10, cost: CHEAP_SCRYPT } });
     const { backupCodes } = await enrol(ctx);
     const results = await Promise.all(backupCodes.map((code) => ctx.twoFactor.verify('alice', code)));
     const used = results.filter((r) => r.ok).length;

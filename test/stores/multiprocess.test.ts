@@ -16,7 +16,7 @@ import type { TwoFactorStore } from '../../src/server/index.js';
 import { PostgresStore } from '../../src/stores/postgres.js';
 import { SqliteStore } from '../../src/stores/sqlite.js';
 import { freshTable } from '../support/store-fixtures.js';
-import { ManualClock, STEP_MS, T0_MS, codeAt, enableUser, serviceOn } from '../support/two-factor-user.js';
+import { ManualClock, STEP_MS, T0_MS, codeAt, enableUser, serviceOn } from '../support/fixtures.js';
 
 const WORKERS = 6;
 const ROUNDS = 4;

@@ -12,7 +12,7 @@ import { TwoFactorError } from '../../src/errors.js';
 import { PostgresStore, postgresSchema, type PostgresClient } from '../../src/stores/postgres.js';
 import { runStoreContract } from '../../src/testing/index.js';
 import { GOOD_TABLES, HOSTILE_TABLES, freshTable, pendingRecord } from '../support/store-fixtures.js';
-import { ManualClock, T0_MS, codeAt, enableUser, serviceOn } from '../support/two-factor-user.js';
+import { ManualClock, T0_MS, codeAt, enableUser, serviceOn } from '../support/fixtures.js';
 import { expectSingleUseThroughService } from '../support/store-service.js';
 
 const PG_URL = process.env.TWO_FACTOR_PG_URL;

@@ -8,7 +8,7 @@ import { SqliteStore, sqliteSchema, type SqliteDatabase } from '../../src/stores
 import { GOOD_TABLES, HOSTILE_TABLES, freshTable, pendingRecord } from '../support/store-fixtures.js';
 import { runStoreContract } from '../../src/testing/index.js';
 import type { TwoFactorStore } from '../../src/server/index.js';
-import { ManualClock, T0_MS, codeAt, enableUser, serviceOn } from '../support/two-factor-user.js';
+import { ManualClock, T0_MS, codeAt, enableUser, serviceOn } from '../support/fixtures.js';
 import { expectSingleUseThroughService } from '../support/store-service.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'two-factor-sqlite-'));

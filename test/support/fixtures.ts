@@ -1,12 +1,18 @@
-// Shared set-up for the service suites: a manual clock, a real MemoryStore (optionally wrapped to count
-// or break calls), cheap scrypt so suites stay fast, and every event recorded.
-import { createTwoFactor, MemoryStore, type TwoFactorEvent, type TwoFactorOptions, type TwoFactorStore, type TwoFactorRecord, type StoredRecord } from '../../src/server/index.js';
+// The one home of the test fixtures: times, the cheap scrypt cost, services over a hand-moved clock, and
+// helpers to enrol users and look at what a store holds. No vitest import: the cross-process store
+// workers bundle this file.
+import { createTwoFactor, MemoryStore, type TwoFactor, type TwoFactorEvent, type TwoFactorOptions, type TwoFactorStore, type TwoFactorRecord, type StoredRecord } from '../../src/server/index.js';
 import { codeAt, ManualClock } from '../../src/testing/index.js';
+
+// The library's own test helpers (what users get from `@inworkjobs/two-factor/testing`).
+export { ManualClock, codeAt };
 
 /** The cheapest scrypt cost hashBackupCodes accepts (1 MiB); production uses the default. */
 export const CHEAP_SCRYPT = { N: 1024, r: 8, p: 1 };
-/** 2026-01-01T00:00:05Z: five seconds into a 30-second step. */
-export const START_MS = Date.UTC(2026, 0, 1, 0, 0, 5);
+/** 2026-01-01T00:00:00Z, the start of a 30 s step. */
+export const T0_MS = Date.UTC(2026, 0, 1);
+/** Five seconds into that step. */
+export const START_MS = T0_MS + 5_000;
 export const STEP_MS = 30_000;
 
 /** A MemoryStore that counts the calls reaching it (a spy on a real store, not a mock). */
@@ -24,6 +30,7 @@ export class CountingStore implements TwoFactorStore {
   }
 }
 
+/** A service over a CountingStore at START_MS, recording every event. */
 export function setup(options: Partial<TwoFactorOptions> = {}) {
   const clock = new ManualClock(START_MS);
   const store = (options.store as CountingStore | undefined) ?? new CountingStore();
@@ -50,6 +57,32 @@ export async function enrol({ twoFactor, clock }: Context, userId = 'alice', tot
   if (!confirmed.ok) throw new Error(`enrolment failed: ${confirmed.reason}`);
   return { secret: enrollment.secret, backupCodes: confirmed.backupCodes, enrollment };
 }
+
+/**
+ * The service over any `store`, reading `clock`, for the store suites and workers. Throttling is set so
+ * that the losers of a race (each a counted failure) never turn the next round into `'throttled'`.
+ */
+export function serviceOn(store: TwoFactorStore, clock: ManualClock): TwoFactor {
+  return createTwoFactor({
+    store,
+    issuer: 'Store tests',
+    now: clock.now,
+    throttle: { freeFailures: 100, baseDelayMs: 1, maxDelayMs: 1 },
+    backupCodes: { cost: CHEAP_SCRYPT },
+  });
+}
+
+/** Enrols and confirms `userId` at `clock.now()`, then moves the clock one step on so the next code is fresh. */
+export async function enableUser(twoFactor: TwoFactor, clock: ManualClock, userId: string) {
+  const { secret } = await twoFactor.beginEnrollment(userId, { accountName: `${userId}@example.com` });
+  const confirmed = await twoFactor.confirmEnrollment(userId, codeAt(secret, clock.now()));
+  if (!confirmed.ok) throw new Error(`enrolment of ${userId} failed: ${confirmed.reason}`);
+  clock.advance(STEP_MS);
+  return { secret, backupCodes: confirmed.backupCodes };
+}
+
+/** Another 6-digit code: the one after `code`, wrapping at 999999. */
+export const wrongCode = (code: string): string => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 
 /** A 6-digit code that is not the code of any step in the ±`window` steps around `nowMs`: wrong for certain, not by chance. */
 export function wrongCodeAt(secret: string, nowMs: number, window = 1): string {

@@ -1,7 +1,7 @@
-// A check shared by the store test files (vitest only: the cross-process workers use two-factor-user.ts).
+// A check shared by the store test files (vitest only: the cross-process workers bundle fixtures.ts).
 import { expect } from 'vitest';
 import type { TwoFactor, TwoFactorStore } from '../../src/server/index.js';
-import { ManualClock, T0_MS, codeAt, enableUser, serviceOn } from './two-factor-user.js';
+import { ManualClock, T0_MS, codeAt, enableUser, serviceOn } from './fixtures.js';
 
 /**
  * The wiring every store must support, through the service: a TOTP code works once and is then

@@ -12,7 +12,7 @@ import { createInterface } from 'node:readline';
 import type { TwoFactorStore } from '../../src/server/index.js';
 import { PostgresStore } from '../../src/stores/postgres.js';
 import { SqliteStore } from '../../src/stores/sqlite.js';
-import { ManualClock, T0_MS, serviceOn } from './two-factor-user.js';
+import { ManualClock, T0_MS, serviceOn } from './fixtures.js';
 
 type Config = { kind: 'sqlite'; file: string; table: string } | { kind: 'postgres'; url: string; table: string };
 const config = JSON.parse(process.argv[2]!) as Config;
