@@ -31,7 +31,7 @@ export type TwoFactorEvent =
 /** An event as a decision states it; the service adds `userId` and `at` when it emits. @internal */
 export type EventBody = TwoFactorEvent extends infer E ? (E extends TwoFactorEvent ? Omit<E, 'userId' | 'at'> : never) : never;
 
-/** The `onEvent` hook of {@link TwoFactorOptions}. */
+/** The `onEvent` hook of `createTwoFactor`'s options. */
 export type EventSink = (event: TwoFactorEvent) => void | Promise<void>;
 
 /**

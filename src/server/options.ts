@@ -45,21 +45,21 @@ const MAX_WINDOW = 10;
 const MAX_ENROLLED_PERIOD_SECONDS = 3600;
 
 /** {@link TwoFactorOptions} checked, with defaults filled in. @internal */
-export interface ServiceSettings {
-  readonly store: TwoFactorStore;
-  readonly issuer: string;
-  readonly sealer: Sealer;
+export type ServiceSettings = Readonly<{
+  store: TwoFactorStore;
+  issuer: string;
+  sealer: Sealer;
   /** The clock, checked on every reading: epoch ms. */
-  readonly now: () => number;
+  now: () => number;
   /** TOTP parameters of new enrolments. */
-  readonly parameters: TotpParameters;
+  parameters: TotpParameters;
   /** Accepted drift, in steps either way. */
-  readonly window: number;
-  readonly enrollmentTtlMs: number;
-  readonly throttle: ThrottlePolicy;
-  readonly backupCodes: { readonly count: number; readonly length: number; readonly cost?: ScryptCost };
-  readonly onEvent?: EventSink;
-}
+  window: number;
+  enrollmentTtlMs: number;
+  throttle: ThrottlePolicy;
+  backupCodes: { readonly count: number; readonly length: number; readonly cost?: ScryptCost };
+  onEvent?: EventSink;
+}>;
 
 /** Validates every option of {@link createTwoFactor}; throws `INVALID_OPTION` naming the field. @internal */
 export function serviceSettings(options: TwoFactorOptions): ServiceSettings {

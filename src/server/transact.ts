@@ -5,7 +5,8 @@ import { fail } from '../internal/assert.js';
 import { emitEvents, type EventBody } from './events.js';
 import type { ServiceSettings } from './options.js';
 import { parseRecord, type TwoFactorRecord } from './record.js';
-import type { StoredRecord } from './store.js';
+import type { Sealer } from './seal.js';
+import type { StoredRecord, TwoFactorStore } from './store.js';
 
 /**
  * Compare-and-set attempts per call before `STORE_CONFLICT`. Contention on one user settles within
@@ -39,44 +40,7 @@ export interface ServiceContext extends ServiceSettings {
 /** The context of one service instance. @internal */
 export function createContext(settings: ServiceSettings): ServiceContext {
   const { store, sealer, onEvent } = settings;
-
-  async function read(userId: string): Promise<StoredRecord | null> {
-    let stored: unknown;
-    try {
-      stored = await store.get(userId);
-    } catch (cause) {
-      throw new TwoFactorError('STORE_ERROR', '"store.get" must resolve, got a rejection (see cause)', { cause });
-    }
-    if (stored === null) return null;
-    if (stored === undefined || typeof stored !== 'object') fail('STORE_ERROR', 'store.get', 'a { record, version } or null', stored);
-    const { record, version } = stored as { record: unknown; version: unknown };
-    if (typeof version !== 'number' || !Number.isFinite(version)) fail('STORE_ERROR', 'store.get().version', 'a number', version);
-    return { record: parseRecord(record), version };
-  }
-
-  async function write(userId: string, expectedVersion: number | null, next: TwoFactorRecord | null): Promise<boolean> {
-    let done: unknown;
-    try {
-      done = await store.compareAndSet(userId, expectedVersion, next);
-    } catch (cause) {
-      throw new TwoFactorError('STORE_ERROR', '"store.compareAndSet" must resolve, got a rejection (see cause)', { cause });
-    }
-    if (typeof done !== 'boolean') fail('STORE_ERROR', 'store.compareAndSet', 'a boolean', done);
-    return done;
-  }
-
-  /** Moves secrets sealed in the clear or under an old key to the current key: every write rotates. */
-  async function reseal(record: TwoFactorRecord, userId: string): Promise<TwoFactorRecord> {
-    let { factor, pending } = record;
-    if (factor && sealer.stale(factor.secret)) {
-      factor = { ...factor, secret: await sealer.seal(await sealer.open(factor.secret, userId, 'record.factor.secret'), userId) };
-    }
-    if (pending && sealer.stale(pending.secret)) {
-      pending = { ...pending, secret: await sealer.seal(await sealer.open(pending.secret, userId, 'record.pending.secret'), userId) };
-    }
-    return factor === record.factor && pending === record.pending ? record : { ...record, factor, pending };
-  }
-
+  const read = (userId: string): Promise<StoredRecord | null> => readRecord(store, userId);
   const emit = (userId: string, at: number, events: readonly EventBody[]): void => emitEvents(onEvent, userId, at, events);
 
   async function transact<R>(userId: string, decide: Decide<R>, first?: StoredRecord | null): Promise<R> {
@@ -87,8 +51,8 @@ export function createContext(settings: ServiceSettings): ServiceContext {
       const nowMs = settings.now();
       const decision = await decide(stored, nowMs);
       if (decision.next !== undefined) {
-        const next = decision.next === null ? null : await reseal(decision.next, userId);
-        if (!(await write(userId, stored?.version ?? null, next))) continue;
+        const next = decision.next === null ? null : await reseal(sealer, decision.next, userId);
+        if (!(await writeRecord(store, userId, stored?.version ?? null, next))) continue;
       }
       emit(userId, nowMs, decision.events);
       return decision.result;
@@ -100,4 +64,43 @@ export function createContext(settings: ServiceSettings): ServiceContext {
   }
 
   return Object.freeze({ ...settings, read, transact, emit });
+}
+
+/** `store.get`, its answer checked and the record validated; any failure is `STORE_ERROR`. */
+async function readRecord(store: TwoFactorStore, userId: string): Promise<StoredRecord | null> {
+  let stored: unknown;
+  try {
+    stored = await store.get(userId);
+  } catch (cause) {
+    throw new TwoFactorError('STORE_ERROR', '"store.get" must resolve, got a rejection (see cause)', { cause });
+  }
+  if (stored === null) return null;
+  if (stored === undefined || typeof stored !== 'object') fail('STORE_ERROR', 'store.get', 'a { record, version } or null', stored);
+  const { record, version } = stored as { record: unknown; version: unknown };
+  if (typeof version !== 'number' || !Number.isFinite(version)) fail('STORE_ERROR', 'store.get().version', 'a number', version);
+  return { record: parseRecord(record), version };
+}
+
+/** `store.compareAndSet`, its answer checked; true when the write happened. */
+async function writeRecord(store: TwoFactorStore, userId: string, expectedVersion: number | null, next: TwoFactorRecord | null): Promise<boolean> {
+  let done: unknown;
+  try {
+    done = await store.compareAndSet(userId, expectedVersion, next);
+  } catch (cause) {
+    throw new TwoFactorError('STORE_ERROR', '"store.compareAndSet" must resolve, got a rejection (see cause)', { cause });
+  }
+  if (typeof done !== 'boolean') fail('STORE_ERROR', 'store.compareAndSet', 'a boolean', done);
+  return done;
+}
+
+/** Moves secrets sealed in the clear or under an old key to the current key: every write rotates. */
+async function reseal(sealer: Sealer, record: TwoFactorRecord, userId: string): Promise<TwoFactorRecord> {
+  let { factor, pending } = record;
+  if (factor && sealer.stale(factor.secret)) {
+    factor = { ...factor, secret: await sealer.seal(await sealer.open(factor.secret, userId, 'record.factor.secret'), userId) };
+  }
+  if (pending && sealer.stale(pending.secret)) {
+    pending = { ...pending, secret: await sealer.seal(await sealer.open(pending.secret, userId, 'record.pending.secret'), userId) };
+  }
+  return factor === record.factor && pending === record.pending ? record : { ...record, factor, pending };
 }
