@@ -64,7 +64,10 @@ export interface TwoFactorOptions {
   store: TwoFactorStore;
   /** Shown in authenticator apps next to the account, e.g. `'InworkJobs'`. */
   issuer: string;
-  /** AES-256-GCM keys for secrets at rest. Without it the TOTP secret is stored in the clear (base32). */
+  /**
+   * AES-256-GCM keys for secrets at rest. Without it the TOTP secret is stored in the clear (base32). With it,
+   * a secret found in the clear is `DECRYPTION_FAILED` unless `allowPlaintext` (a migration aid) is true.
+   */
   encryption?: EncryptionOptions;
   /** Clock, epoch **milliseconds**; default `Date.now`. */
   now?: () => number;
