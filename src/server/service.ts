@@ -17,7 +17,7 @@ import {
   verifyBackupCode,
   type ScryptCost,
 } from '../backup-codes.js';
-import { parseRecord, RECORD_SCHEMA, type ActiveFactor, type TotpParameters, type TwoFactorRecord } from './record.js';
+import { MAX_ENROLLMENT_TTL_MS, MAX_TOTP_PERIOD_SECONDS, parseRecord, RECORD_SCHEMA, type ActiveFactor, type TotpParameters, type TwoFactorRecord } from './record.js';
 import { createSealer, type EncryptionOptions } from './seal.js';
 import type { StoredRecord, TwoFactorStore } from './store.js';
 import { retryAfterMs, throttleDelayMs, throttlePolicy, type ThrottleOptions, type ThrottlePolicy } from './throttle.js';
@@ -64,7 +64,10 @@ export interface TwoFactorOptions {
   store: TwoFactorStore;
   /** Shown in authenticator apps next to the account, e.g. `'InworkJobs'`. */
   issuer: string;
-  /** AES-256-GCM keys for secrets at rest. Without it the TOTP secret is stored in the clear (base32). */
+  /**
+   * AES-256-GCM keys for secrets at rest. Without it the TOTP secret is stored in the clear (base32). With it,
+   * a secret found in the clear is `DECRYPTION_FAILED` unless `allowPlaintext` (a migration aid) is true.
+   */
   encryption?: EncryptionOptions;
   /** Clock, epoch **milliseconds**; default `Date.now`. */
   now?: () => number;
@@ -239,10 +242,10 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
   const parameters: TotpParameters = Object.freeze({
     algorithm: algorithmOption(totp.algorithm, 'totp.algorithm'),
     digits: integerOption(totp.digits, 'totp.digits', 6, 10, 6),
-    period: integerOption(totp.period, 'totp.period', 1, 3600, 30),
+    period: integerOption(totp.period, 'totp.period', 1, MAX_TOTP_PERIOD_SECONDS, 30),
   });
   const window = integerOption(totp.window, 'totp.window', 0, MAX_WINDOW, 1);
-  const enrollmentTtlMs = integerOption(options.enrollmentTtlMs, 'enrollmentTtlMs', 1000, 24 * 60 * 60 * 1000, DEFAULT_ENROLLMENT_TTL_MS);
+  const enrollmentTtlMs = integerOption(options.enrollmentTtlMs, 'enrollmentTtlMs', 1000, MAX_ENROLLMENT_TTL_MS, DEFAULT_ENROLLMENT_TTL_MS);
   const throttle: ThrottlePolicy = throttlePolicy(options.throttle);
   const backup = optionsObject(options.backupCodes, 'backupCodes');
   const backupGeneration = { count: backup.count, length: backup.length };
