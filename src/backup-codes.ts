@@ -1,6 +1,7 @@
 // Backup codes (NIST SP 800-63B §5.1.2 "look-up secrets"): random one-time codes shown once, stored only
 // as scrypt hashes in one self-describing string, consumed by storing the `remaining` string.
 import { scryptAsync } from '@noble/hashes/scrypt.js';
+import { TwoFactorError } from './errors.js';
 import { fail, integerOption, optionsObject } from './internal/assert.js';
 import { bytesDifference } from './internal/constant-time.js';
 import { randomBytes } from './internal/random.js';
@@ -282,14 +283,28 @@ function serializeEntries(indices: number[], hashes: Uint8Array[]): string {
   return indices.map((index, k) => `${index}:${encodeBase64Url(hashes[k]!)}`).join(',');
 }
 
-function kdf(code: string, salt: Uint8Array, cost: ScryptCost): Promise<Uint8Array> {
-  return scryptAsync(code, salt, {
-    ...cost,
-    dkLen: HASH_BYTES,
-    asyncTick: ASYNC_TICK_MS,
-    // Our own cost limits already bound memory; this makes noble refuse anything past them as well.
-    maxmem: MAX_MEMORY_BYTES + 128 * cost.r * cost.p,
-  });
+/**
+ * One scrypt run. `field` names what the cost came from, for the error when the run fails (the memory
+ * for an accepted cost may still be unavailable in this process): `cost` or `hashed`.
+ */
+async function kdf(code: string, salt: Uint8Array, cost: ScryptCost, field: 'cost' | 'hashed'): Promise<Uint8Array> {
+  try {
+    return await scryptAsync(code, salt, {
+      ...cost,
+      dkLen: HASH_BYTES,
+      asyncTick: ASYNC_TICK_MS,
+      // Exactly what noble allocates for this cost (V, B and one scratch block: 128·r·(N + p + 1)); our own
+      // limits bound the cost, so this only keeps noble from refusing a cost we accept.
+      maxmem: 128 * cost.r * (cost.N + cost.p + 1),
+    });
+  } catch (cause) {
+    const { N, r, p } = cost;
+    throw new TwoFactorError(
+      field === 'cost' ? 'INVALID_OPTION' : 'INVALID_BACKUP_CODES',
+      `"${field}" must carry a scrypt cost this process can run, got N=${N},r=${r},p=${p} and a failed scrypt run (see cause)`,
+      { cause },
+    );
+  }
 }
 
 /**
@@ -325,7 +340,8 @@ function kdf(code: string, salt: Uint8Array, cost: ScryptCost): Promise<Uint8Arr
  *   {@link normalizeBackupCode} accepts)
  * @param options.cost - scrypt cost, default {@link DEFAULT_BACKUP_CODE_COST}; see {@link HashBackupCodesOptions}
  * @returns the string to store: 65 characters plus about 25 per code (314 for 10 default codes); it contains no code in any form
- * @throws TwoFactorError `INVALID_OPTION` when `codes` is not such an array, or `cost` is out of limits
+ * @throws TwoFactorError `INVALID_OPTION` when `codes` is not such an array, or `cost` is out of limits or
+ *   scrypt fails at it (e.g. its memory cannot be allocated; the error of scrypt is the `cause`)
  *
  * @example
  * ```ts
@@ -353,7 +369,7 @@ export async function hashBackupCodes(codes: string[], options?: HashBackupCodes
   const salt = randomBytes(SALT_BYTES);
   const hashes: Uint8Array[] = [];
   // One after the other: parallel runs would not finish sooner on one thread and would hold k × 16 MiB.
-  for (const c of canonicalCodes) hashes.push(await kdf(c, salt, cost));
+  for (const c of canonicalCodes) hashes.push(await kdf(c, salt, cost, 'cost'));
   const indices = canonicalCodes.map((_, i) => i);
   return (
     `$${FORMAT_ID}$v=${FORMAT_VERSION}$scrypt$N=${cost.N},r=${cost.r},p=${cost.p}` +
@@ -380,7 +396,7 @@ export async function hashBackupCodes(codes: string[], options?: HashBackupCodes
  * @returns `{ valid: true, index, remaining, outdated }` or `{ valid: false }`
  * @throws TwoFactorError `INVALID_BACKUP_CODES` when `hashed` is malformed, of an unknown version, or
  *   carries parameters beyond the limits of {@link HashBackupCodesOptions} (so a tampered string cannot
- *   make the server allocate gigabytes)
+ *   make the server allocate gigabytes), or when scrypt fails at its cost (the error of scrypt is the `cause`)
  *
  * @example
  * ```ts
@@ -395,7 +411,7 @@ export async function verifyBackupCode(hashed: string, input: string): Promise<B
   if (typeof input !== 'string' || input.length > MAX_INPUT_CHARS || parsed.hashes.length === 0) return { valid: false };
   const code = canonical(input);
   if (!isCanonicalCode(code, parsed.length)) return { valid: false };
-  const candidate = await kdf(code, parsed.salt, parsed.cost);
+  const candidate = await kdf(code, parsed.salt, parsed.cost, 'hashed');
   let matched = -1;
   for (let k = 0; k < parsed.hashes.length; k++) {
     // isEqual is 1 or 0 with no branch on secret data; select k without a branch, too.

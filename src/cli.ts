@@ -67,7 +67,7 @@ Prints a new secret from the operating system's CSPRNG.
       if (format === 'base32') out(encodeBase32(secret));
       else if (format === 'setup-key') out(formatSetupKey(secret));
       else if (format === 'hex') out(Array.from(secret, (b) => b.toString(16).padStart(2, '0')).join(''));
-      else throw new UsageError(`"--format" must be base32, setup-key or hex, got ${format}`);
+      else throw new UsageError('"--format" must be base32, setup-key or hex');
       return 0;
     },
   },
@@ -91,9 +91,10 @@ ${OTP_HELP}`,
   verify: {
     summary: 'check a code; exit status 0 when valid, 1 when not',
     usage: `two-factor verify CODE [secret options] [otp options] [--window N] [--look-ahead N]
+two-factor verify [options] -- CODE      (for a CODE from user input: nothing after "--" is an option)
 
 Prints "valid step=… delta=…" (or "valid counter=… delta=…" for HOTP) and exits 0, or prints "invalid"
-and exits 1.
+and exits 1. Bad input exits 2, and so does --help (this text): a CODE such as "--help" never exits 0.
 ${SECRET_HELP}
 ${OTP_HELP}
   --window N          TOTP steps tolerated on each side, default 1
@@ -172,7 +173,7 @@ without a secret, a new one is generated and printed on standard error, as "two-
         // renderQrSvg checks the margin of an SVG; the text rendering needs the same bound (one line
         // per two module rows: a margin of 100000 would build gigabytes of text).
         const margin = options.margin ?? 2;
-        if (margin < 0 || margin > MAX_MARGIN) throw new UsageError(`"margin" must be an integer 0–${MAX_MARGIN}, got ${margin}`);
+        if (margin < 0 || margin > MAX_MARGIN) throw new UsageError(`"--margin" must be an integer 0–${MAX_MARGIN}`);
         out(terminalQr(qrModules(text, options), margin));
         return 0;
       }
@@ -183,7 +184,7 @@ without a secret, a new one is generated and printed on standard error, as "two-
           writeFileSync(values.out, svg + '\n');
         } catch (error) {
           const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-          throw new UsageError(`"--out" must be a file path that can be written, got ${values.out} (${reason})`);
+          throw new UsageError(`"--out" must be a file path that can be written (${reason})`);
         }
       }
       return 0;
@@ -221,7 +222,10 @@ ${Object.entries(COMMANDS)
   .join('\n')}
 
 Exit status: 0 done (verify: the code is valid), 1 verify: the code is not valid, 2 bad input
-(one line on standard error; secrets and codes are never repeated there).
+(one line on standard error naming the option; option values, secrets and codes are never repeated
+there). COMMAND --help (or -h) prints its usage and exits 0, except verify --help, which exits 2 so
+that a CODE of "--help" is never taken as valid. After "--" every argument is a positional, e.g.
+two-factor verify -- "$CODE".
 
 Example:
   export TWO_FACTOR_SECRET=$(two-factor secret)
@@ -240,7 +244,7 @@ function noPositionals(command: string, positionals: string[]): void {
 }
 
 function intArg(value: string | boolean | undefined, name: string): number {
-  if (typeof value !== 'string' || !/^-?\d+$/.test(value)) throw new UsageError(`"--${name}" must be an integer, got ${String(value)}`);
+  if (typeof value !== 'string' || !/^-?\d+$/.test(value)) throw new UsageError(`"--${name}" must be an integer`);
   return Number(value);
 }
 
@@ -251,7 +255,8 @@ async function readSecret(values: Values, required: boolean): Promise<Uint8Array
   let text: string | undefined;
   if (typeof values['secret-env'] === 'string') {
     text = process.env[values['secret-env']];
-    if (text === undefined || text === '') throw new UsageError(`environment variable ${values['secret-env']} (from "--secret-env") is not set`);
+    // The name is not repeated either: it may be the secret itself, given in place of a name.
+    if (text === undefined || text === '') throw new UsageError('the environment variable named by "--secret-env" is not set');
   } else if (values['secret-stdin']) {
     text = readFileSync(0, 'utf8').trim();
     if (text === '') throw new UsageError('no secret on standard input (from "--secret-stdin")');
@@ -271,7 +276,7 @@ function parseTime(value: string): number {
   const seconds = /^@?(\d{1,15})$/.exec(value);
   if (seconds) return Number(seconds[1]) * 1000;
   const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new UsageError(`"--time" must be an ISO 8601 date or Unix seconds, got ${value}`);
+  if (Number.isNaN(ms)) throw new UsageError('"--time" must be an ISO 8601 date or Unix seconds');
   return ms;
 }
 
@@ -279,7 +284,7 @@ function otpArgs(values: Values): { algorithm?: Algorithm; digits?: number; peri
   let counter: bigint | undefined;
   if (values.counter !== undefined) {
     if (typeof values.counter !== 'string' || !/^\d{1,20}$/.test(values.counter)) {
-      throw new UsageError(`"--counter" must be an integer ≥ 0, got ${String(values.counter)}`);
+      throw new UsageError('"--counter" must be an integer ≥ 0');
     }
     counter = BigInt(values.counter);
   }
@@ -345,18 +350,20 @@ async function main(argv: string[]): Promise<number> {
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   // Not echoed: the first argument may be a secret pasted in the wrong place, or `--secret=…`.
   if (!command) throw new UsageError(`unknown command, expected one of ${Object.keys(COMMANDS).join(', ')} (try: two-factor --help)`);
-  if (rest.includes('--help') || rest.includes('-h')) {
-    out(command.usage);
-    return 0;
-  }
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+    // --help is an option like the others: after "--" it is a positional (e.g. the CODE of verify).
+    parsed = parseArgs({ args: rest, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
   } catch (error) {
     // Node's own wording suggests "--" tricks; an unknown option is usually a typo, so say just that.
     const unknown = /^Unknown option '([^']*)'/.exec((error as Error).message);
     const problem = unknown ? `unknown option "${unknown[1]}" for "${name}"` : (error as Error).message;
     throw new UsageError(`${problem} (try: two-factor ${name} --help)`);
+  }
+  if (parsed.values.help) {
+    out(command.usage);
+    // verify's 0 means "valid": a CODE of "--help" from a script must not pass.
+    return name === 'verify' ? 2 : 0;
   }
   return command.run(parsed.values as Values, parsed.positionals);
 }
@@ -369,8 +376,14 @@ main(process.argv.slice(2)).then(
     process.exitCode = status;
   },
   (error: unknown) => {
-    // One clear line, no stack trace: bad input is the user's to fix, not a crash.
-    const message = error instanceof TwoFactorError || error instanceof UsageError ? (error as Error).message : `unexpected error: ${String((error as Error)?.message ?? error)}`;
+    // One clear line, no stack trace: bad input is the user's to fix, not a crash. The library's
+    // ", got …" part describes the value (a number as itself), which may be a secret in the wrong option.
+    const message =
+      error instanceof TwoFactorError
+        ? error.message.replace(/, got [^]*$/, '')
+        : error instanceof UsageError
+          ? error.message
+          : `unexpected error: ${String((error as Error)?.message ?? error)}`;
     process.stderr.write(`two-factor: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
     process.exitCode = 2;
   },

@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { scrypt } from '@noble/hashes/scrypt.js';
@@ -12,6 +15,7 @@ import {
   verifyBackupCode,
 } from '../src/backup-codes.js';
 import { TwoFactorError } from '../src/errors.js';
+import { buildIfMissing, root } from './support/pack.js';
 
 // Counts the library's KDF runs, so "without running the KDF" is checked exactly, not by timing.
 const kdf = vi.hoisted(() => ({ runs: 0 }));
@@ -328,6 +332,63 @@ describe('hashBackupCodes and verifyBackupCode', () => {
     expect(await verifyBackupCode(result.remaining, 'k7m2p-9xq4t')).toEqual({ valid: false });
     expect(kdf.runs).toBe(runs);
     expect(backupCodesOutdated(result.remaining)).toBe(true);
+  });
+});
+
+describe('the whole documented cost range works', () => {
+  // 128·N·r = 128 MiB, the top of the range, at each corner of N and r (p = 1 keeps each run near 1 s).
+  const TOP = [
+    { N: 2 ** 17, r: 8, p: 1 },
+    { N: 2 ** 20, r: 1, p: 1 },
+    { N: 2 ** 15, r: 32, p: 1 },
+  ];
+  it.each(TOP)('hashes and verifies at N=$N, r=$r, p=$p (128 MiB)', async (cost) => {
+    const stored = await hashBackupCodes(['k7m2p-9xq4t'], { cost });
+    expect(stored).toContain(`$N=${cost.N},r=${cost.r},p=${cost.p}$`);
+    expect(await verifyBackupCode(stored, 'K7M2P 9XQ4T')).toMatchObject({ valid: true, index: 0 });
+  });
+
+  it('the most parallel cost, p=16, hashes too', async () => {
+    const stored = await hashBackupCodes(['k7m2p-9xq4t'], { cost: { N: 1024, r: 8, p: 16 } });
+    expect(await verifyBackupCode(stored, 'k7m2p-9xq4t')).toMatchObject({ valid: true });
+  });
+
+  it('a KDF that fails (here: its 128 MiB cannot be allocated) is a TwoFactorError naming the cost, not a bare Error', async () => {
+    buildIfMissing();
+    const cost = { N: 2 ** 17, r: 8, p: 1 };
+    const stored = await hashBackupCodes(['k7m2p-9xq4t'], { cost });
+    // A child process caps its own address space at what it uses now plus 96 MiB (prlimit), then runs the
+    // library (dist/) at a 128 MiB cost: the allocation inside scrypt really fails.
+    const script = `
+      import { readFileSync } from 'node:fs';
+      import { execFileSync } from 'node:child_process';
+      const { hashBackupCodes, verifyBackupCode, TwoFactorError } = await import(process.argv[1]);
+      await hashBackupCodes(['k7m2p-9xq4t'], { cost: { N: 1024, r: 8, p: 1 } }); // compiled and warm before the cap
+      const vm = Number(/VmSize:\\s+(\\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))[1]) * 1024;
+      execFileSync('prlimit', ['--pid', String(process.pid), '--as=' + (vm + 96 * 2 ** 20)]);
+      const outcomes = [];
+      for (const run of [() => hashBackupCodes(['k7m2p-9xq4t'], { cost: ${JSON.stringify(cost)} }), () => verifyBackupCode(process.argv[2], 'k7m2p-9xq4t')]) {
+        try {
+          await run();
+          outcomes.push('ok');
+        } catch (e) {
+          outcomes.push({ twoFactor: e instanceof TwoFactorError, code: e.code, message: e.message, cause: String(e.cause?.message ?? e.message) });
+        }
+      }
+      console.log(JSON.stringify(outcomes));`;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script, pathToFileURL(join(root, 'dist/index.js')).href, stored], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { PATH: process.env.PATH ?? '' },
+    });
+    expect(child.stderr).toBe('');
+    const [hashing, verifying] = JSON.parse(child.stdout) as { twoFactor: boolean; code: string; message: string; cause: string }[];
+    // The failure really is the allocation, not something else.
+    expect(hashing!.cause).toMatch(/allocation failed/i);
+    expect(hashing).toMatchObject({ twoFactor: true, code: 'INVALID_OPTION', message: expect.stringContaining('"cost"') });
+    expect(verifying!.cause).toMatch(/allocation failed/i);
+    expect(verifying).toMatchObject({ twoFactor: true, code: 'INVALID_BACKUP_CODES', message: expect.stringContaining('"hashed"') });
+    for (const outcome of [hashing!, verifying!]) expect(outcome.message).not.toMatch(/k7m2p|9xq4t/);
   });
 });
 

@@ -54,6 +54,13 @@ afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
+/** A QR code read back by jsQR and ZXing-C++. */
+const read = (raster: Raster) => {
+  const jsqr = decodeWithJsqr(raster);
+  const [zxing] = decodeWithZxing([raster]);
+  return { jsqr: jsqr && new TextDecoder().decode(jsqr), zxing: zxing?.map((b) => new TextDecoder().decode(b)) };
+};
+
 const COMMANDS = ['secret', 'code', 'verify', 'uri', 'qr', 'backup-codes'];
 
 describe('help', () => {
@@ -72,9 +79,10 @@ describe('help', () => {
     expect(r.stdout).toContain('Usage: two-factor COMMAND');
   });
 
-  it.each(COMMANDS)('%s --help (and -h) prints its usage and options, exit 0', (command) => {
+  it.each(COMMANDS)('%s --help (and -h) prints its usage and options, exit 0 (2 for verify)', (command) => {
     const r = cli([command, '--help']);
-    expect(r).toMatchObject({ status: 0, stderr: '' });
+    // verify's exit status 0 means "valid": its help must never return it (see the tests below).
+    expect(r).toMatchObject({ status: command === 'verify' ? 2 : 0, stderr: '' });
     expect(r.stdout.startsWith(`two-factor ${command}`)).toBe(true);
     expect(cli([command, '-h']).stdout).toBe(r.stdout);
     const expectedOptions: Record<string, string[]> = {
@@ -172,6 +180,117 @@ describe('verify', () => {
   });
 });
 
+describe('verify: --help is never "valid"', () => {
+  const env = { TWO_FACTOR_SECRET: SECRET, S: SECRET };
+  // `CODE=--help; two-factor verify "$CODE" --secret-env S`: a script passing user input as the code.
+  it.each([
+    [['verify', '--help', '--secret-env', 'S']],
+    [['verify', '-h', '--secret-env', 'S']],
+    [['verify', '--secret-env', 'S', '--help']],
+    [['verify', '--secret-env', 'S', '-h', '--time', '@59']],
+    [['verify', '--help']],
+  ])('%j exits 2 with the usage, never 0', (args) => {
+    const r = cli(args, { env });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toMatch(/^two-factor verify /);
+    expect(r.stdout).not.toMatch(/^valid/m);
+  });
+
+  it.each([
+    [['verify', '--secret-env', 'S', '--', '--help']],
+    [['verify', '--secret-env', 'S', '--', '-h']],
+    [['verify', '--', '--help']],
+  ])('%j: after "--" it is the CODE, checked and invalid (exit 1)', (args) => {
+    expect(cli(args, { env })).toEqual({ status: 1, stdout: 'invalid\n', stderr: '' });
+  });
+
+  it('after "--", --help is an argument for every command: qr renders it, code refuses a stray argument', () => {
+    const qr = cli(['qr', '--', '--help']);
+    expect(qr.status).toBe(0);
+    expect(qr.stdout).toMatch(/^<svg/);
+    expect(read(rasterise(qr.stdout, 300)).jsqr).toBe('--help');
+    const code = cli(['code', '--', '-h'], { env });
+    expect(code.status).toBe(2);
+    expect(code.stderr).toMatch(/"code" takes no arguments, got 1/);
+  });
+
+  it('the help texts and the README document the exit statuses, verify --help exiting 2 included', () => {
+    expect(cli(['--help']).stdout.replace(/\s+/g, ' ')).toMatch(/Exit status: 0 .* 1 .* 2 bad input .*--help.* 2/);
+    expect(cli(['verify', '--help'], { env }).stdout.replace(/\s+/g, ' ')).toMatch(/exits 2/);
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Command line'), readme.indexOf('\n## ', readme.indexOf('## Command line') + 5));
+    expect(section.replace(/\s+/g, ' ')).toMatch(/[Ee]xit status.*0.*1.*2/);
+    expect(section).toContain('verify --help');
+  });
+});
+
+describe('option values are never repeated on standard error', () => {
+  // Each value-taking option with a value that fails, on every failure path that option has. The
+  // sentinel stands for a secret pasted into the wrong option; it must appear in neither output.
+  const WORD = 'Q7ZSENTINELX9'; // not base32 (the '9'), not a number
+  const NUMBER = '987654321987';
+  const env = { TWO_FACTOR_SECRET: SECRET };
+  const cases: [string, string[], { env?: Record<string, string>; input?: string }][] = [
+    ['secret --bytes (not a number)', ['secret', '--bytes', WORD], {}],
+    ['secret --bytes (out of range)', ['secret', '--bytes', NUMBER], {}],
+    ['secret --format', ['secret', '--format', WORD], {}],
+    ['--secret-env (unset)', ['code', '--secret-env', WORD], {}],
+    ['--secret-env (set to bad base32)', ['code', '--secret-env', 'V'], { env: { V: WORD } }],
+    ['--secret (bad base32)', ['code', '--secret', WORD], {}],
+    ['--secret-stdin (bad base32)', ['code', '--secret-stdin'], { input: WORD }],
+    ['TWO_FACTOR_SECRET (bad base32)', ['code'], { env: { TWO_FACTOR_SECRET: WORD } }],
+    ['--algorithm', ['code', '--algorithm', WORD], { env }],
+    ['--digits (not a number)', ['code', '--digits', WORD], { env }],
+    ['--digits (out of range)', ['code', '--digits', NUMBER], { env }],
+    ['--period (not a number)', ['code', '--period', WORD], { env }],
+    ['--period (out of range)', ['code', '--period', NUMBER], { env }],
+    ['--period (negative)', ['code', `--period=-${NUMBER}`], { env }],
+    ['--counter (not a number)', ['code', '--counter', WORD], { env }],
+    ['--counter (beyond 2^64)', ['code', '--counter', NUMBER + NUMBER], { env }],
+    ['--time (not a date)', ['code', '--time', WORD], { env }],
+    ['--time (beyond any date)', ['code', '--time', `@${NUMBER}${NUMBER}`], { env }],
+    ['--window (not a number)', ['verify', '123456', '--window', WORD], { env }],
+    ['--window (out of range)', ['verify', '123456', '--window', NUMBER], { env }],
+    ['--look-ahead (not a number)', ['verify', '123456', '--counter', '1', '--look-ahead', WORD], { env }],
+    ['--look-ahead (out of range)', ['verify', '123456', '--counter', '1', '--look-ahead', NUMBER], { env }],
+    ['verify CODE with a bad option', ['verify', WORD, '--digits', '3'], { env }],
+    ['uri --account (too long)', ['uri', '--account', WORD.repeat(40)], { env }],
+    ['uri --account (with a bad digits)', ['uri', '--account', WORD, '--digits', '3'], { env }],
+    ['uri --issuer (too long)', ['uri', '--account', 'a', '--issuer', WORD.repeat(40)], { env }],
+    ['uri --image (not a URL)', ['uri', '--account', 'a', '--image', WORD], { env }],
+    ['qr --out (not writable)', ['qr', 'text', '--out', `/nonexistent-${WORD}/qr.svg`], {}],
+    ['qr --level', ['qr', 'text', '--level', WORD], {}],
+    ['qr --margin (not a number)', ['qr', 'text', '--margin', WORD], {}],
+    ['qr --margin (out of range)', ['qr', 'text', '--margin', NUMBER], {}],
+    ['qr --terminal --margin (out of range)', ['qr', 'text', '--terminal', '--margin', NUMBER], {}],
+    ['qr --account (too long)', ['qr', '--account', WORD.repeat(40)], { env }],
+    ['backup-codes --count (not a number)', ['backup-codes', '--count', WORD], {}],
+    ['backup-codes --count (out of range)', ['backup-codes', '--count', NUMBER], {}],
+    ['backup-codes --length (not a number)', ['backup-codes', '--length', WORD], {}],
+    ['backup-codes --length (out of range)', ['backup-codes', '--length', NUMBER], {}],
+    ['a value given to a flag', ['code', `--secret-stdin=${WORD}`], { env }],
+    ['a value given to an unknown option', ['code', `--secrets=${WORD}`], { env }],
+  ];
+
+  it.each(cases)('%s', (_name, args, options) => {
+    const r = cli(args, options);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^two-factor: [^\n]+\n$/);
+    for (const sentinel of [WORD, NUMBER]) {
+      expect(r.stderr).not.toContain(sentinel);
+      expect(r.stdout).not.toContain(sentinel);
+    }
+    // Nor a shortened or reformatted copy of it.
+    expect(r.stderr).not.toMatch(/SENTINEL|9876543/i);
+  });
+
+  it('the errors still name the option', () => {
+    expect(cli(['code', '--secret-env', WORD]).stderr).toContain('"--secret-env"');
+    expect(cli(['code', '--digits', NUMBER], { env }).stderr).toMatch(/"(--)?digits"/);
+    expect(cli(['qr', 'text', '--out', `/nonexistent-${WORD}/qr.svg`]).stderr).toMatch(/"--out" .*ENOENT/);
+  });
+});
+
 describe('uri', () => {
   it('prints a URI that parses back to the given parameters', () => {
     const r = cli(['uri', '--account', 'alice@example.com', '--issuer', 'Inwork Jobs', '--algorithm', 'SHA256', '--digits', '8', '--period', '60'], {
@@ -201,12 +320,6 @@ describe('uri', () => {
 });
 
 describe('qr', () => {
-  const read = (raster: Raster) => {
-    const jsqr = decodeWithJsqr(raster);
-    const [zxing] = decodeWithZxing([raster]);
-    return { jsqr: jsqr && new TextDecoder().decode(jsqr), zxing: zxing?.map((b) => new TextDecoder().decode(b)) };
-  };
-
   it('TEXT to standard output as SVG, decoded back by jsQR and ZXing-C++', () => {
     const text = 'otpauth://totp/Inwork%20Jobs:alice%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=Inwork%20Jobs';
     const r = cli(['qr', text]);
@@ -309,7 +422,7 @@ describe('bad input: exit status ≠ 0, one line on stderr, no stack trace, no s
     ['bad base32 in TWO_FACTOR_SECRET', ['code'], { env: { TWO_FACTOR_SECRET: bad } }, /"secret" must be base32/],
     ['bad base32 on stdin', ['code', '--secret-stdin'], { input: bad }, /"secret" must be base32/],
     ['empty stdin', ['code', '--secret-stdin'], { input: '' }, /no secret on standard input/],
-    ['digits 3', ['code', '--digits', '3'], { env: { TWO_FACTOR_SECRET: SECRET } }, /"digits" must be an integer 6–10, got 3/],
+    ['digits 3', ['code', '--digits', '3'], { env: { TWO_FACTOR_SECRET: SECRET } }, /"digits" must be an integer 6–10$/m],
     ['digits not a number', ['code', '--digits', 'six'], { env: { TWO_FACTOR_SECRET: SECRET } }, /"--digits" must be an integer/],
     ['unknown algorithm', ['code', '--algorithm', 'MD5'], { env: { TWO_FACTOR_SECRET: SECRET } }, /"algorithm" must be/],
     ['period 0', ['code', '--period', '0'], { env: { TWO_FACTOR_SECRET: SECRET } }, /"period" must be/],
@@ -319,17 +432,17 @@ describe('bad input: exit status ≠ 0, one line on stderr, no stack trace, no s
     ['unknown flag with =value', ['code', `--sceret=${SECRET}`], {}, /unknown option "--sceret"/],
     ['missing option value', ['code', '--digits'], { env: { TWO_FACTOR_SECRET: SECRET } }, /--digits/],
     ['missing secret', ['code'], {}, /no secret given/],
-    ['unset --secret-env variable', ['code', '--secret-env', 'NOPE'], {}, /environment variable NOPE/],
+    ['unset --secret-env variable', ['code', '--secret-env', 'NOPE'], {}, /the environment variable named by "--secret-env" is not set/],
     ['two secret sources', ['code', '--secret', SECRET, '--secret-stdin'], { input: SECRET }, /one way only/],
     ['secret as a stray argument', ['code', SECRET], {}, /"code" takes no arguments, got 1/],
     ['verify without a code', ['verify'], { env: { TWO_FACTOR_SECRET: SECRET } }, /exactly one CODE/],
-    ['secret too short', ['secret', '--bytes', '8'], {}, /"bytes" must be an integer 16–1024, got 8/],
+    ['secret too short', ['secret', '--bytes', '8'], {}, /"bytes" must be an integer 16–1024$/m],
     ['unknown format', ['secret', '--format', 'pem'], {}, /"--format" must be/],
     ['uri without account', ['uri'], { env: { TWO_FACTOR_SECRET: SECRET } }, /"--account" is required/],
     ['qr level X', ['qr', 'text', '--level', 'X'], {}, /errorCorrection/],
     ['qr --out into a missing directory', ['qr', 'text', '--out', '/nonexistent-dir/qr.svg'], {}, /"--out" must be .*ENOENT/],
-    ['qr --terminal with a huge margin', ['qr', 'text', '--terminal', '--margin', '100000'], {}, /"margin" must be an integer 0–64, got 100000/],
-    ['qr --terminal with a negative margin', ['qr', 'text', '--terminal', '--margin=-1'], {}, /"margin" must be an integer 0–64, got -1/],
+    ['qr --terminal with a huge margin', ['qr', 'text', '--terminal', '--margin', '100000'], {}, /"--margin" must be an integer 0–64$/m],
+    ['qr --terminal with a negative margin', ['qr', 'text', '--terminal', '--margin=-1'], {}, /"--margin" must be an integer 0–64$/m],
     ['backup codes count 0', ['backup-codes', '--count', '0'], {}, /"count" must be/],
   ];
 

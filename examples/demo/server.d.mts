@@ -15,6 +15,10 @@ export interface DemoOptions {
   now?: () => number;
   /** Start-up and audit lines; default console.log. */
   log?: (line: string) => void;
+  /** Most sessions held in memory; default 10,000. */
+  maxSessions?: number;
+  /** Most sign-in throttle counters held in memory; default 10,000. */
+  maxThrottleEntries?: number;
 }
 
 export interface Demo {
@@ -23,6 +27,10 @@ export interface Demo {
   storage: string;
   encryptionKeySource: string;
   twoFactor: TwoFactor;
+  /** Sessions held in memory now. */
+  sessionCount(): number;
+  /** Sign-in throttle counters held in memory now. */
+  throttleEntryCount(): number;
   close(): Promise<void>;
 }
 

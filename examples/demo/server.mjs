@@ -13,6 +13,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { createTwoFactor } from '@inworkjobs/two-factor/server';
 import * as pages from './pages.mjs';
+import { createLoginThrottle } from './login-throttle.mjs';
+import { createSessionTable } from './session-table.mjs';
 
 const scrypt = promisify(scryptCallback);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -57,6 +59,8 @@ const PASSWORD_SCRYPT = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
  *   DEMO_ENCRYPTION_KEY (base64) or a key file beside the database, generated on first start
  * @param {() => number} [options.now] clock, epoch milliseconds (tests pass a manual one)
  * @param {(line: string) => void} [options.log] where start-up and audit lines go (default console.log)
+ * @param {number} [options.maxSessions] most sessions held in memory (default 10,000)
+ * @param {number} [options.maxThrottleEntries] most sign-in throttle counters held in memory (default 10,000)
  */
 export async function start(options = {}) {
   const {
@@ -66,6 +70,8 @@ export async function start(options = {}) {
     databaseUrl,
     now = Date.now,
     log = (line) => console.log(line),
+    maxSessions,
+    maxThrottleEntries,
   } = options;
 
   const storage = await openStorage({ dbFile, databaseUrl });
@@ -83,10 +89,10 @@ export async function start(options = {}) {
 
   const users = [await seedUser(DEMO_USER)];
   const clientScript = await bundleClient();
-  const app = createApp({ twoFactor, users, now, clientScript, host });
+  const app = createApp({ twoFactor, users, now, clientScript, host, maxSessions, maxThrottleEntries });
 
   const server = createServer((req, res) => {
-    app(req, res).catch((error) => {
+    app.handle(req, res).catch((error) => {
       log(`[demo] ${req.method} ${req.url} failed: ${error?.stack ?? error}`);
       if (!res.headersSent) send(res, 500, pages.error({ message: 'Something went wrong. Please try again.' }));
       else res.end();
@@ -105,6 +111,10 @@ export async function start(options = {}) {
     storage: storage.description,
     encryptionKeySource: key.source,
     twoFactor,
+    /** Sessions held in memory now (for tests and monitoring; never sent to a client). */
+    sessionCount: () => app.sessions.size,
+    /** Sign-in throttle counters held in memory now (likewise). */
+    throttleEntryCount: () => app.loginThrottle.size,
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(() => resolve()));
@@ -232,8 +242,9 @@ function sessionCookie(id, maxAgeSeconds) {
 
 // --- the application ----------------------------------------------------------------------------------
 
-function createApp({ twoFactor, users, now, clientScript, host }) {
-  const sessions = new Map();
+function createApp({ twoFactor, users, now, clientScript, host, maxSessions, maxThrottleEntries }) {
+  const sessions = createSessionTable({ now, idleMs: SESSION_IDLE_MS, max: maxSessions });
+  const loginThrottle = createLoginThrottle({ now, maxEntries: maxThrottleEntries });
   const style = readFileSync(join(here, 'style.css'), 'utf8');
   const userById = (id) => users.find((u) => u.id === id);
   // A hash to check unknown emails against, so "no such user" takes as long as "wrong password".
@@ -254,21 +265,14 @@ function createApp({ twoFactor, users, now, clientScript, host }) {
       backupCodes: null,
       ...fields,
     };
-    sessions.set(session.id, session);
+    sessions.add(session);
     res.setHeader('Set-Cookie', sessionCookie(session.id, SESSION_IDLE_MS / 1000));
     return session;
   }
 
-  /** The request's session, or a fresh anonymous one. */
-  function sessionOf(req, res) {
-    const id = parseCookies(req.headers.cookie).get(SESSION_COOKIE);
-    const session = id ? sessions.get(id) : undefined;
-    if (session && now() - session.seenAt < SESSION_IDLE_MS) {
-      session.seenAt = now();
-      return session;
-    }
-    if (session) sessions.delete(session.id);
-    return newSession(res);
+  /** The request's live session, if it has one. Made only where a page needs one (a form's CSRF token). */
+  function sessionOf(req) {
+    return sessions.get(parseCookies(req.headers.cookie).get(SESSION_COOKIE));
   }
 
   /** A new id at every change of privilege (password accepted, second step passed, sign-out): no session fixation. */
@@ -283,7 +287,9 @@ function createApp({ twoFactor, users, now, clientScript, host }) {
     return flash;
   };
 
-  return async function handle(req, res) {
+  return { handle, sessions, loginThrottle };
+
+  async function handle(req, res) {
     // A server on 127.0.0.1 is still reachable from web pages through DNS rebinding; a Host check stops that.
     if (!allowedHost(req.headers.host, host, req.socket.localPort)) return send(res, 421, pages.error({ message: 'Unknown host.' }));
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -294,19 +300,19 @@ function createApp({ twoFactor, users, now, clientScript, host }) {
     if (route === 'GET /assets/style.css') return sendAsset(res, 'text/css; charset=utf-8', style);
     if (route === 'GET /favicon.ico') return send(res, 204, '');
 
-    const session = sessionOf(req, res);
+    let session = sessionOf(req);
     let form = new URLSearchParams();
     if (req.method === 'POST') {
       form = await readForm(req);
-      if (!tokensEqual(form.get('_csrf'), session.csrf)) {
+      if (!session || !tokensEqual(form.get('_csrf'), session.csrf)) {
         return send(res, 403, pages.error({ message: 'This form has expired. Go back, reload the page and try again.' }));
       }
     } else if (req.method !== 'GET' && req.method !== 'HEAD') {
       return send(res, 405, pages.error({ message: 'Method not allowed.' }), { Allow: 'GET, POST' });
     }
 
-    const user = session.userId ? userById(session.userId) : undefined;
-    const view = { csrf: session.csrf, user };
+    const user = session?.userId ? userById(session.userId) : undefined;
+    const view = { csrf: session?.csrf, user };
 
     switch (route) {
       case 'GET /':
@@ -315,15 +321,25 @@ function createApp({ twoFactor, users, now, clientScript, host }) {
       // --- first step: password
       case 'GET /login':
         if (user) return redirect(res, '/account');
-        return send(res, 200, pages.login({ ...view, flash: takeFlash(session) }));
+        // The one page a visitor without a cookie gets a session for: its form needs a CSRF token.
+        session ??= newSession(res);
+        return send(res, 200, pages.login({ ...view, csrf: session.csrf, flash: takeFlash(session) }));
       case 'POST /login': {
         const email = (form.get('email') ?? '').trim().toLowerCase();
         const password = form.get('password') ?? '';
+        const address = req.socket.remoteAddress ?? '';
+        // Refused before scrypt runs, and charged before it runs (see login-throttle.mjs).
+        const admitted = loginThrottle.attempt(email, address);
+        if (!admitted.ok) {
+          return send(res, 429, pages.login({ ...view, email, error: waitText(admitted.retryAfterMs) }), retryAfter(admitted.retryAfterMs));
+        }
         const found = users.find((u) => u.email === email);
         const matches = await passwordMatches(found ? found.passwordHash : await decoyPassword, password);
         if (!found || !matches) {
-          return send(res, 401, pages.login({ ...view, email, error: 'Email or password is incorrect.' }));
+          const wait = loginThrottle.nextWaitMs(email, address);
+          return send(res, 401, pages.login({ ...view, email, error: `Email or password is incorrect.${wait ? ` ${waitText(wait)}` : ''}` }));
         }
+        loginThrottle.succeeded(email, address);
         const { state } = await twoFactor.status(found.id);
         if (state === 'enabled') {
           rotate(res, session, { pending: { userId: found.id, until: now() + SECOND_STEP_MS, passwordAt: now() } });
@@ -475,7 +491,7 @@ function createApp({ twoFactor, users, now, clientScript, host }) {
       const flash = takeFlash(session);
       return send(res, status, pages.settingsSecurity({ ...view, status: twoFactorStatus, enrollment, errors, flash, focus: flash?.focus }));
     }
-  };
+  }
 
   /** The confirm page's return path: one of the gated actions, compared exactly, else the Security tab. */
   function confirmTarget(next) {
@@ -483,7 +499,7 @@ function createApp({ twoFactor, users, now, clientScript, host }) {
   }
 
   function pendingSignIn(session) {
-    if (!session.pending) return null;
+    if (!session?.pending) return null;
     if (now() >= session.pending.until) {
       session.pending = null;
       return null;
@@ -520,6 +536,11 @@ function failureMessage(result, method) {
     default:
       return 'That did not work. Please try again.';
   }
+}
+
+/** Retry-After in whole seconds, rounded up, for a 429. */
+function retryAfter(ms) {
+  return { 'Retry-After': String(Math.ceil(ms / 1000)) };
 }
 
 function statusFor(result) {

@@ -3,7 +3,7 @@ import { fail, integerOption, optionsObject, stringOption } from '../internal/as
 import { algorithmOption, type Algorithm } from '../algorithm.js';
 import { digitsOption, periodOption } from '../internal/parameters.js';
 import { backupCodeSetShape, scryptCostOption, type ScryptCost } from '../backup-codes.js';
-import type { TotpParameters } from './record.js';
+import { MAX_ENROLLMENT_TTL_MS, MAX_TOTP_PERIOD_SECONDS, type TotpParameters } from './record.js';
 import { createSealer, type EncryptionOptions, type Sealer } from './seal.js';
 import type { TwoFactorStore } from './store.js';
 import { throttlePolicy, type ThrottleOptions, type ThrottlePolicy } from './throttle.js';
@@ -15,7 +15,10 @@ export interface TwoFactorOptions {
   store: TwoFactorStore;
   /** Shown in authenticator apps next to the account, e.g. `'InworkJobs'`. */
   issuer: string;
-  /** AES-256-GCM keys for secrets at rest. Without it the TOTP secret is stored in the clear (base32). */
+  /**
+   * AES-256-GCM keys for secrets at rest. Without it the TOTP secret is stored in the clear (base32). With it,
+   * a secret found in the clear is `DECRYPTION_FAILED` unless `allowPlaintext` (a migration aid) is true.
+   */
   encryption?: EncryptionOptions;
   /** Clock, epoch **milliseconds**; default `Date.now`. */
   now?: () => number;
@@ -41,8 +44,6 @@ export interface TwoFactorOptions {
 export const DEFAULT_ENROLLMENT_TTL_MS = 10 * 60 * 1000;
 const MAX_ISSUER_CHARS = 256;
 const MAX_WINDOW = 10;
-// Longer steps are legal TOTP but useless for sign-in: a code would stay valid for hours.
-const MAX_ENROLLED_PERIOD_SECONDS = 3600;
 
 /** {@link TwoFactorOptions} checked, with defaults filled in. @internal */
 export type ServiceSettings = Readonly<{
@@ -76,10 +77,10 @@ export function serviceSettings(options: TwoFactorOptions): ServiceSettings {
   const parameters: TotpParameters = Object.freeze({
     algorithm: algorithmOption(totp.algorithm, 'totp.algorithm'),
     digits: digitsOption(totp.digits, 'totp.digits'),
-    period: periodOption(totp.period, 'totp.period', MAX_ENROLLED_PERIOD_SECONDS),
+    period: periodOption(totp.period, 'totp.period', MAX_TOTP_PERIOD_SECONDS),
   });
   const window = integerOption(totp.window, 'totp.window', 0, MAX_WINDOW, 1);
-  const enrollmentTtlMs = integerOption(options.enrollmentTtlMs, 'enrollmentTtlMs', 1000, 24 * 60 * 60 * 1000, DEFAULT_ENROLLMENT_TTL_MS);
+  const enrollmentTtlMs = integerOption(options.enrollmentTtlMs, 'enrollmentTtlMs', 1000, MAX_ENROLLMENT_TTL_MS, DEFAULT_ENROLLMENT_TTL_MS);
   const throttle = throttlePolicy(options.throttle);
   const backup = optionsObject(options.backupCodes, 'backupCodes');
   const backupCodes = Object.freeze({

@@ -3,9 +3,10 @@
 // boundary: a hand-edited row or a record of a future schema must fail loudly, not half-work).
 import { TwoFactorError } from '../errors.js';
 import { describe } from '../internal/assert.js';
-import { MAX_BACKUP_CODE_COUNT } from '../backup-codes.js';
+import { countBackupCodes, MAX_BACKUP_CODE_COUNT } from '../backup-codes.js';
+import { MAX_SECRET_BYTES } from '../base32.js';
 import { ALGORITHM_RULE, isAlgorithm, type Algorithm } from '../algorithm.js';
-import { isDigits, isPeriod, MAX_DIGITS, MAX_PERIOD_SECONDS, MIN_DIGITS } from '../internal/parameters.js';
+import { isDigits, MAX_DIGITS, MIN_DIGITS } from '../internal/parameters.js';
 
 /** The schema version this release writes. Records of a lower version are migrated on read. */
 export const RECORD_SCHEMA = 1;
@@ -67,6 +68,15 @@ export interface TwoFactorRecord {
 
 /** Longest key id in `encryption.keys` and in a stored record. @internal */
 export const MAX_KEY_ID_CHARS = 64;
+/** Longest TOTP step the service enrols with and reads back, in seconds: longer codes would stay valid for hours. @internal */
+export const MAX_TOTP_PERIOD_SECONDS = 3600;
+/** Longest `enrollmentTtlMs` the service accepts, and so the longest pending enrolment a record holds. @internal */
+export const MAX_ENROLLMENT_TTL_MS = 24 * 60 * 60 * 1000;
+
+// Stored secrets are at most the core's MAX_SECRET_BYTES: in base32 when clear, base64url with the
+// 16-byte GCM tag when sealed. Anything longer was not written by the service.
+const MAX_CLEAR_SECRET_CHARS = Math.ceil((MAX_SECRET_BYTES * 8) / 5);
+const MAX_CIPHERTEXT_CHARS = Math.ceil(((MAX_SECRET_BYTES + 16) * 4) / 3);
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 const BASE32 = /^[A-Z2-7]+$/;
@@ -89,7 +99,9 @@ function sealed(value: unknown, field: string): SealedSecret {
   if (value.alg === 'none') {
     // Lengths 1, 3 and 6 mod 8 encode no byte string.
     const { secret } = value;
-    if (typeof secret !== 'string' || !BASE32.test(secret) || [1, 3, 6].includes(secret.length % 8)) bad(`${field}.secret`, 'upper-case base32 of a byte string', secret);
+    if (typeof secret !== 'string' || secret.length > MAX_CLEAR_SECRET_CHARS || !BASE32.test(secret) || [1, 3, 6].includes(secret.length % 8)) {
+      bad(`${field}.secret`, `upper-case base32 of 1–${MAX_SECRET_BYTES} bytes`, secret);
+    }
     return { alg: 'none', secret };
   }
   if (value.alg === 'A256GCM') {
@@ -97,7 +109,9 @@ function sealed(value: unknown, field: string): SealedSecret {
     if (typeof kid !== 'string' || kid.length === 0 || kid.length > MAX_KEY_ID_CHARS) bad(`${field}.kid`, `a key id of 1–${MAX_KEY_ID_CHARS} characters`, kid);
     if (typeof iv !== 'string' || iv.length !== 16 || !BASE64URL.test(iv)) bad(`${field}.iv`, '12 bytes of base64url', iv);
     // At least the 16-byte GCM tag plus one byte of secret: 17 bytes, 23 characters.
-    if (typeof ct !== 'string' || ct.length < 23 || !BASE64URL.test(ct)) bad(`${field}.ct`, 'base64url ciphertext', ct);
+    if (typeof ct !== 'string' || ct.length < 23 || ct.length > MAX_CIPHERTEXT_CHARS || !BASE64URL.test(ct)) {
+      bad(`${field}.ct`, `base64url ciphertext of 23–${MAX_CIPHERTEXT_CHARS} characters`, ct);
+    }
     return { alg: 'A256GCM', kid, iv, ct };
   }
   return bad(`${field}.alg`, "'none' or 'A256GCM'", value.alg);
@@ -107,7 +121,9 @@ function parameters(value: Record<string, unknown>, field: string): TotpParamete
   const { algorithm, digits, period } = value;
   if (!isAlgorithm(algorithm)) bad(`${field}.algorithm`, ALGORITHM_RULE, algorithm);
   if (!isDigits(digits)) bad(`${field}.digits`, `an integer ${MIN_DIGITS}–${MAX_DIGITS}`, digits);
-  if (!isPeriod(period)) bad(`${field}.period`, `an integer 1–${MAX_PERIOD_SECONDS} (seconds)`, period);
+  if (typeof period !== 'number' || !Number.isInteger(period) || period < 1 || period > MAX_TOTP_PERIOD_SECONDS) {
+    bad(`${field}.period`, `a whole number of seconds 1–${MAX_TOTP_PERIOD_SECONDS}`, period);
+  }
   return { algorithm, digits, period };
 }
 
@@ -115,7 +131,7 @@ function factor(value: unknown): ActiveFactor {
   if (!isObject(value)) bad('factor', 'an object', value);
   const { lastStep, backupCodes, backupCodesUsed } = value;
   if (typeof lastStep !== 'number' || !Number.isSafeInteger(lastStep) || lastStep < -1) bad('factor.lastStep', 'an integer ≥ -1', lastStep);
-  if (typeof backupCodes !== 'string' || backupCodes.length === 0) bad('factor.backupCodes', 'a backup-code hash string', backupCodes);
+  if (typeof backupCodes !== 'string' || !isBackupCodeHash(backupCodes)) bad('factor.backupCodes', 'a backup-code hash string from hashBackupCodes', backupCodes);
   // Bounded and distinct, so a hand-edited row can neither cost a pass over a huge array nor miscount the codes left.
   if (
     !Array.isArray(backupCodesUsed) ||
@@ -134,14 +150,25 @@ function factor(value: unknown): ActiveFactor {
   };
 }
 
+// Its own parser bounds the length (4 KB) and the format; only the error code differs here.
+function isBackupCodeHash(text: string): boolean {
+  try {
+    countBackupCodes(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function pending(value: unknown): PendingEnrollment {
   if (!isObject(value)) bad('pending', 'an object', value);
-  return {
-    secret: sealed(value.secret, 'pending.secret'),
-    ...parameters(value, 'pending'),
-    createdAt: time(value.createdAt, 'pending.createdAt'),
-    expiresAt: time(value.expiresAt, 'pending.expiresAt'),
-  };
+  const createdAt = time(value.createdAt, 'pending.createdAt');
+  const expiresAt = time(value.expiresAt, 'pending.expiresAt');
+  // The service writes createdAt + enrollmentTtlMs (1 s – 1 day): a planted far-off expiry would keep an enrolment open.
+  if (expiresAt <= createdAt || expiresAt - createdAt > MAX_ENROLLMENT_TTL_MS) {
+    bad('pending.expiresAt', `after createdAt by at most ${MAX_ENROLLMENT_TTL_MS} ms`, expiresAt);
+  }
+  return { secret: sealed(value.secret, 'pending.secret'), ...parameters(value, 'pending'), createdAt, expiresAt };
 }
 
 /**
@@ -149,11 +176,13 @@ function pending(value: unknown): PendingEnrollment {
  * the caller may change it without touching what the store handed out.
  *
  * Stores do not need to call this; the service does on every read. It is exported for store authors who
- * want to check records (e.g. after a manual data migration).
+ * want to check records (e.g. after a manual data migration). Every field is bounded to what the service
+ * could have written: secrets of at most 1024 bytes (clear or sealed), periods of 1–3600 s, digits 6–10,
+ * a backup-code string that parses, an enrolment of at most a day, times and counters as safe integers ≥ 0.
  *
  * @param value - the parsed JSON of one stored record
  * @returns the record in the current schema ({@link RECORD_SCHEMA})
- * @throws TwoFactorError `STORE_ERROR` naming the first malformed field (the message never contains the secret)
+ * @throws TwoFactorError `STORE_ERROR` naming the first malformed or out-of-bounds field (the message never contains the secret)
  *
  * @example
  * ```ts

@@ -12,10 +12,16 @@ import { decodeBase64Url, encodeBase64Url } from '../internal/base64url.js';
  * Keys for sealing TOTP secrets at rest: `keys` maps a key id to 32 random bytes, `current` names the key
  * new secrets are sealed with. To rotate, add a key and make it `current`; keep the old ones until every
  * record has been written again (each record moves to `current` on its next write).
+ *
+ * `allowPlaintext` (default false) is a migration aid for records stored in the clear before encryption
+ * was switched on: while it is true such records are read and sealed on their next write. While it is
+ * false a secret stored in the clear fails with `DECRYPTION_FAILED`, so whoever can write the table
+ * cannot plant a secret of their own choosing.
  */
 export interface EncryptionOptions {
   keys: Record<string, Uint8Array>;
   current: string;
+  allowPlaintext?: boolean;
 }
 
 const KEY_BYTES = 32;
@@ -37,7 +43,8 @@ const additionalData = (userId: string): Uint8Array<ArrayBuffer> => encoder.enco
 export function createSealer(options: EncryptionOptions | undefined): Sealer {
   if (options === undefined) return plainSealer;
   if (options === null || typeof options !== 'object') fail('INVALID_OPTION', 'encryption', 'an object { keys, current }', options);
-  const { keys, current } = options;
+  const { keys, current, allowPlaintext = false } = options;
+  if (typeof allowPlaintext !== 'boolean') fail('INVALID_OPTION', 'encryption.allowPlaintext', 'a boolean', allowPlaintext);
   if (keys === null || typeof keys !== 'object' || Array.isArray(keys)) fail('INVALID_OPTION', 'encryption.keys', 'an object of key id → 32 bytes', keys);
   const raw = new Map<string, Uint8Array<ArrayBuffer>>();
   for (const [kid, key] of Object.entries(keys)) {
@@ -67,7 +74,11 @@ export function createSealer(options: EncryptionOptions | undefined): Sealer {
       return { alg: 'A256GCM', kid: current, iv: encodeBase64Url(iv), ct: encodeBase64Url(ct) };
     },
     async open(sealed, userId, field) {
-      if (sealed.alg === 'none') return decodeBase32(sealed.secret);
+      if (sealed.alg === 'none') {
+        if (allowPlaintext) return decodeBase32(sealed.secret);
+        // Only a database writer (or a record from before encryption) puts a clear secret here.
+        throw new TwoFactorError('DECRYPTION_FAILED', `"${field}" must be sealed under encryption.keys (set encryption.allowPlaintext to migrate records stored in the clear), got a secret in the clear`);
+      }
       const bytes = raw.get(sealed.kid);
       // Key ids are names, not secrets: naming the missing one tells the operator which key to restore.
       if (!bytes) throw new TwoFactorError('DECRYPTION_FAILED', `"${field}.kid" must be a key in encryption.keys, got "${sealed.kid}"`);

@@ -1,7 +1,7 @@
 // Records read from a store are validated and copied (src/server/record.ts).
 import { describe, expect, it } from 'vitest';
-import { type TwoFactorRecord } from '../../src/server/index.js';
-import { TwoFactorError } from '../../src/index.js';
+import { parseRecord, type TwoFactorRecord } from '../../src/server/index.js';
+import { encodeBase32, generateBackupCodes, hashBackupCodes, TwoFactorError } from '../../src/index.js';
 import { codeAt, enrol, overwrite, setup, STEP_MS, stored } from '../support/fixtures.js';
 
 describe('records read from the store are validated', () => {
@@ -64,5 +64,87 @@ describe('records read from the store are validated', () => {
     expect(Object.keys(record)).toEqual(['schema', 'state', 'factor', 'pending', 'failures', 'lastFailureAt']);
     expect(Object.keys(record.factor!)).not.toContain('__proto__');
     expect(Object.keys(record.factor!)).not.toContain('constructor');
+  });
+});
+
+describe('parseRecord bounds every field to what the service could have written', () => {
+  const DAY_MS = 24 * 60 * 60 * 1000;
+  const bytes = (n: number): Uint8Array => crypto.getRandomValues(new Uint8Array(n));
+  const b64 = (n: number): string => Buffer.from(bytes(n)).toString('base64url');
+  // The largest of everything: a 1024-byte secret (the core's limit) sealed (+16-byte tag) or in the clear,
+  // a 64-character key id, 10 digits, SHA-512, a one-hour period, 100 backup codes of 32 symbols all used,
+  // a one-day enrolment, counters at the largest safe integers.
+  let maximal: Record<string, unknown>;
+  const withField = (path: string, value: unknown): Record<string, unknown> => {
+    const copy = structuredClone(maximal);
+    const keys = path.split('.');
+    let at = copy as Record<string, unknown>;
+    for (const key of keys.slice(0, -1)) at = at[key] as Record<string, unknown>;
+    at[keys[keys.length - 1]!] = value;
+    return copy;
+  };
+
+  it('a maximal legitimate record parses, sealed and in the clear', async () => {
+    const backupCodes = await hashBackupCodes(generateBackupCodes({ count: 100, length: 32 }), { cost: { N: 1024, r: 8, p: 1 } });
+    const createdAt = Number.MAX_SAFE_INTEGER - DAY_MS - 1;
+    maximal = {
+      schema: 1,
+      state: 'enabled',
+      factor: {
+        secret: { alg: 'A256GCM', kid: 'k'.repeat(64), iv: b64(12), ct: b64(1024 + 16) },
+        algorithm: 'SHA512',
+        digits: 10,
+        period: 3600,
+        lastStep: Number.MAX_SAFE_INTEGER,
+        backupCodes,
+        backupCodesUsed: Array.from({ length: 100 }, (_, i) => 99 - i),
+        enabledAt: Number.MAX_SAFE_INTEGER,
+      },
+      pending: { secret: { alg: 'none', secret: encodeBase32(bytes(1024)) }, algorithm: 'SHA1', digits: 10, period: 3600, createdAt, expiresAt: createdAt + DAY_MS },
+      failures: Number.MAX_SAFE_INTEGER,
+      lastFailureAt: Number.MAX_SAFE_INTEGER,
+    };
+    expect(parseRecord(maximal)).toEqual(maximal);
+    const clear = withField('factor.secret', { alg: 'none', secret: encodeBase32(bytes(1024)) });
+    expect(parseRecord(clear)).toEqual(clear);
+    const oneSecond = withField('pending.expiresAt', createdAt + 1000);
+    expect(parseRecord(oneSecond)).toEqual(oneSecond);
+  });
+
+  it.each([
+    ['factor.secret.ct', 'a 20 MB ciphertext', () => 'A'.repeat(20_000_000)],
+    ['factor.secret.ct', 'a ciphertext of a 1025-byte secret', () => b64(1025 + 16)],
+    ['factor.secret.secret', 'a clear secret of 1025 bytes', () => ({ alg: 'none', secret: encodeBase32(bytes(1025)) }), 'factor.secret'],
+    ['factor.secret.iv', 'a 13-byte iv', () => b64(13)],
+    ['factor.secret.kid', 'a 65-character key id', () => 'k'.repeat(65)],
+    ['factor.period', 'a period of 1e15 s', () => 1e15],
+    ['factor.period', 'a period of 3601 s', () => 3601],
+    ['pending.period', 'a pending period of 1e15 s', () => 1e15],
+    ['factor.digits', '11 digits', () => 11],
+    ['factor.algorithm', 'an unknown algorithm', () => 'MD5'],
+    ['factor.lastStep', 'a step of 1e300', () => 1e300],
+    ['factor.enabledAt', 'a time of 1e300', () => 1e300],
+    ['factor.enabledAt', 'a fractional time', () => 1.5],
+    ['factor.backupCodes', 'a 20 MB backup-code string', () => '$'.repeat(20_000_000)],
+    ['factor.backupCodes', 'a string that is no backup-code hash', () => 'not a hash'],
+    ['factor.backupCodesUsed', '101 used indexes', () => Array.from({ length: 101 }, (_, i) => i)],
+    ['pending.expiresAt', 'an enrolment of a day and a millisecond', () => (maximal.pending as { createdAt: number }).createdAt + DAY_MS + 1],
+    ['pending.expiresAt', 'an enrolment that expires before it starts', () => 0],
+    ['pending.createdAt', 'a negative time', () => -1],
+    ['failures', 'failures of 2^53', () => 2 ** 53],
+    ['lastFailureAt', 'a time of Infinity', () => Infinity],
+  ] as [string, string, () => unknown, string?][])('%s: %s is STORE_ERROR naming it', (path, _what, value, where = path) => {
+    const hostile = withField(where, value());
+    const error = (() => {
+      try {
+        parseRecord(hostile);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(TwoFactorError);
+    expect(error).toMatchObject({ code: 'STORE_ERROR', message: expect.stringContaining(`"record.${path}" must be`) });
+    expect((error as Error).message.length).toBeLessThan(300);
   });
 });

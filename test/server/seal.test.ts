@@ -66,11 +66,11 @@ describe('secrets at rest', () => {
     expect((await stored(store))!.record.factor!.secret).toMatchObject({ kid: 'new' });
   });
 
-  it('records stored in the clear are sealed on their next write once encryption is configured', async () => {
+  it('records stored in the clear are sealed on their next write once encryption is configured with allowPlaintext', async () => {
     const store = new CountingStore();
     const ctx = setup({ store });
     const { secret } = await enrol(ctx);
-    const encrypted = createTwoFactor({ store, issuer: 'InworkJobs', now: ctx.clock.now, encryption: { keys: { k1: key(1) }, current: 'k1' } });
+    const encrypted = createTwoFactor({ store, issuer: 'InworkJobs', now: ctx.clock.now, encryption: { keys: { k1: key(1) }, current: 'k1', allowPlaintext: true } });
     ctx.clock.advance(STEP_MS);
     expect(await encrypted.verify('alice', codeAt(secret, ctx.clock.now()))).toMatchObject({ ok: true });
     expect((await stored(store))!.record.factor!.secret).toMatchObject({ alg: 'A256GCM', kid: 'k1' });
@@ -82,13 +82,78 @@ describe('secrets at rest', () => {
     const ctx = setup({ store });
     await enrol(ctx);
     await overwrite(store, 'alice', (record) => ({ ...record, factor: { ...record.factor!, secret: { alg: 'none', secret: 'AE' } } }));
-    const encrypted = createTwoFactor({ store, issuer: 'InworkJobs', now: ctx.clock.now, encryption: { keys: { k1: key(1) }, current: 'k1' } });
+    const encrypted = createTwoFactor({ store, issuer: 'InworkJobs', now: ctx.clock.now, encryption: { keys: { k1: key(1) }, current: 'k1', allowPlaintext: true } });
     ctx.clock.advance(STEP_MS);
     expect(await encrypted.verify('alice', codeAt('AE', ctx.clock.now()))).toMatchObject({ ok: true });
     const sealed = (await stored(store))!.record.factor!.secret as { alg: string; ct: string };
     expect(sealed).toMatchObject({ alg: 'A256GCM' });
     expect(sealed.ct).toHaveLength(23); // 1 byte of secret + 16 bytes of tag
     expect(await encrypted.status('alice')).toMatchObject({ state: 'enabled' });
+  });
+
+  it.each(['factor', 'pending'] as const)(
+    'with encryption, a %s secret planted in the clear by a database writer is refused (DECRYPTION_FAILED), never accepted or re-sealed',
+    async (where) => {
+      const ctx = setup({ encryption: { keys: { k1: key(1) }, current: 'k1' } });
+      await enrol(ctx);
+      if (where === 'pending') await ctx.twoFactor.beginEnrollment('alice', { accountName: 'a' });
+      const planted = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP'; // the writer's own secret, so they know every code
+      await overwrite(ctx.store, 'alice', (record) => ({ ...record, [where]: { ...record[where]!, secret: { alg: 'none', secret: planted } } }));
+      const before = await stored(ctx.store);
+      ctx.clock.advance(STEP_MS);
+      const code = codeAt(planted, ctx.clock.now());
+      const attempts = {
+        verify: () => ctx.twoFactor.verify('alice', code),
+        'a wrong code': () => ctx.twoFactor.verify('alice', wrongCodeAt(planted, ctx.clock.now())),
+        'a backup code': () => ctx.twoFactor.verify('alice', 'aaaaa-aaaaa'),
+        confirmEnrollment: () => ctx.twoFactor.confirmEnrollment('alice', code),
+        disable: () => ctx.twoFactor.disable('alice', code),
+        regenerateBackupCodes: () => ctx.twoFactor.regenerateBackupCodes('alice', code),
+        // A new enrolment discards a planted pending secret, so it is only tried against a planted factor.
+        ...(where === 'factor' ? { beginEnrollment: () => ctx.twoFactor.beginEnrollment('alice', { accountName: 'a' }) } : {}),
+      };
+      for (const [name, attempt] of Object.entries(attempts)) {
+        const outcome = await attempt().then(
+          (result) => ({ result }),
+          (error: unknown) => ({ error }),
+        );
+        // Either refused with DECRYPTION_FAILED or, for calls that never touch that secret, a plain refusal:
+        // never a success with the planted secret.
+        if ('error' in outcome) {
+          expect(outcome.error, name).toBeInstanceOf(TwoFactorError);
+          expect(outcome.error, name).toMatchObject({ code: 'DECRYPTION_FAILED', message: expect.stringContaining(`"record.${where}.secret"`) });
+          expect((outcome.error as Error).message).not.toContain(planted);
+        } else {
+          expect(outcome.result, name).toMatchObject({ ok: false });
+        }
+        expect(await stored(ctx.store), `${name} leaves the record as it was`).toEqual(before);
+      }
+      if (where === 'pending') {
+        await ctx.twoFactor.beginEnrollment('alice', { accountName: 'a' });
+        expect((await stored(ctx.store))!.record.pending!.secret).toMatchObject({ alg: 'A256GCM', kid: 'k1' });
+      }
+    },
+  );
+
+  it('encryption.allowPlaintext (a migration aid) reads records stored in the clear and seals them on their next write', async () => {
+    const store = new CountingStore();
+    const ctx = setup({ store });
+    const { secret } = await enrol(ctx);
+    const strict = createTwoFactor({ store, issuer: 'InworkJobs', now: ctx.clock.now, encryption: { keys: { k1: key(1) }, current: 'k1' } });
+    ctx.clock.advance(STEP_MS);
+    await expect(strict.verify('alice', codeAt(secret, ctx.clock.now()))).rejects.toMatchObject({ code: 'DECRYPTION_FAILED' });
+    const migrating = createTwoFactor({ store, issuer: 'InworkJobs', now: ctx.clock.now, encryption: { keys: { k1: key(1) }, current: 'k1', allowPlaintext: true } });
+    expect(await migrating.verify('alice', codeAt(secret, ctx.clock.now()))).toMatchObject({ ok: true });
+    expect((await stored(store))!.record.factor!.secret).toMatchObject({ alg: 'A256GCM', kid: 'k1' });
+    // Sealed now, so the strict service reads it.
+    ctx.clock.advance(STEP_MS);
+    expect(await strict.verify('alice', codeAt(secret, ctx.clock.now()))).toMatchObject({ ok: true });
+  });
+
+  it.each([1, 'yes', null])('encryption.allowPlaintext must be a boolean: %j is INVALID_OPTION', (value) => {
+    expect(() => setup({ encryption: { keys: { k1: key(1) }, current: 'k1', allowPlaintext: value as never } })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining('"encryption.allowPlaintext"') }),
+    );
   });
 
   it("a ciphertext copied into another user's record fails with DECRYPTION_FAILED (user id bound as additional data)", async () => {
