@@ -6,10 +6,10 @@
 //   node scripts/test-servers.mjs   # starts both, prints {"env":{…},"servers":[…]} on one line, and
 //                                   # stops them on SIGINT/SIGTERM (for running one vitest file by hand)
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const PG_SCRIPT = fileURLToPath(new URL('./pg-test-server.sh', import.meta.url));
@@ -25,6 +25,19 @@ export function freePort() {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Where the PostgreSQL directory goes: the temporary directory, unless the server's user cannot reach it.
+ * As root, the server runs as `postgres`, which needs to search every directory above its data (a
+ * private TMPDIR such as a 0700 directory is not); then /tmp.
+ */
+export function pgBaseDir(base = tmpdir(), isRoot = process.getuid?.() === 0) {
+  if (!isRoot) return base;
+  for (let dir = base; ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) return '/tmp';
+    if (dir === dirname(dir)) return base;
+  }
 }
 
 /** Runs a command to its end; resolves with its status and output. */
@@ -99,7 +112,7 @@ export class TestServers {
   }
 
   async #postgres() {
-    const dir = mkdtempSync(join(tmpdir(), 'two-factor-test-pg-'));
+    const dir = mkdtempSync(join(pgBaseDir(), 'two-factor-test-pg-'));
     const env = { ...process.env, TWO_FACTOR_PG_DIR: dir, TWO_FACTOR_PG_PORT: String(await freePort()) };
     this.#cleanups.push(async () => {
       const r = await run(PG_SCRIPT, ['destroy'], env);

@@ -6,7 +6,7 @@
 // or whose hook throws counts as failed). Arguments go to vitest. Exit status: non-zero exactly when
 // that line says failed > 0 (or the run was interrupted).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { provision } from './test-deps.mjs';
@@ -14,27 +14,54 @@ import { summarizeFile } from './test-report.mjs';
 import { TestServers, onInterrupt, signalStatus } from './test-servers.mjs';
 
 const servers = new TestServers();
-const reportDir = mkdtempSync(join(tmpdir(), 'two-factor-test-report-'));
-let current = null; // the child running now (tsup or vitest)
+// The run's own directory, deleted at the end: the report, and the TMPDIR of the tests (so what they or
+// vitest leave there, also when interrupted, goes too). Searchable by all: servers that tests start
+// under root run as `postgres`.
+const runDir = mkdtempSync(join(tmpdir(), 'two-factor-test-run-'));
+const testTmp = join(runDir, 'tmp');
+mkdirSync(testTmp);
+chmodSync(runDir, 0o755);
+chmodSync(testTmp, 0o1777);
+const children = new Set(); // the commands running now (tsup, vitest), each { child, done }
+
+// Started directly, not through npx, so a signal reaches them.
+const bin = (name) => join(process.cwd(), 'node_modules', '.bin', name);
 
 /** Runs a command with inherited output; resolves with its exit status. */
 function run(cmd, args, env) {
-  return new Promise((resolve) => {
-    current = spawn(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], env });
-    current.on('error', (error) => {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], env });
+  const done = new Promise((resolve) => {
+    child.on('error', (error) => {
       console.error(`${cmd}: ${error.message}`);
       resolve(1);
     });
-    current.on('close', (status, signal) => resolve(status ?? signalStatus(signal)));
+    child.on('close', (status, signal) => resolve(status ?? signalStatus(signal)));
   });
+  const entry = { child, done };
+  children.add(entry);
+  return done.finally(() => children.delete(entry));
+}
+
+/** Passes the signal on to the running commands and waits for them to end (10 s, then SIGKILL). */
+async function stopChildren(signal) {
+  await Promise.all(
+    [...children].map(async ({ child, done }) => {
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await done;
+      clearTimeout(timer);
+    }),
+  );
 }
 
 let finishing = null;
-/** Stops the servers, prints the closing line and exits; the first call wins (an interrupt or the end). */
-function finish(line, code) {
+let interrupted = false;
+/** Stops the servers, prints the closing line and exits; after an interrupt, only its own call counts. */
+function finish(line, code, fromInterrupt = false) {
+  if (interrupted && !fromInterrupt) return new Promise(() => {});
   finishing ??= (async () => {
     await servers.stop();
-    rmSync(reportDir, { recursive: true, force: true });
+    rmSync(runDir, { recursive: true, force: true });
     console.log(line);
     process.exit(code);
   })();
@@ -42,9 +69,10 @@ function finish(line, code) {
 }
 
 onInterrupt(async (signal) => {
-  current?.kill(signal);
-  console.error(`npm test: interrupted (${signal}), stopping the test servers`);
-  await finish('0 passed, 1 failed, 0 skipped', signalStatus(signal));
+  console.error(`npm test: interrupted (${signal}), stopping the tests and the test servers`);
+  interrupted = true;
+  await stopChildren(signal);
+  await finish('0 passed, 1 failed, 0 skipped', signalStatus(signal), true);
 });
 
 async function main() {
@@ -59,7 +87,7 @@ async function main() {
   let buildStatus;
   try {
     // The servers start while tsup builds.
-    [serverEnv, buildStatus] = await Promise.all([servers.start(env), run('npx', ['tsup'], env)]);
+    [serverEnv, buildStatus] = await Promise.all([servers.start(env), run(bin('tsup'), [], env)]);
   } catch (error) {
     console.error(`npm test: ${error.message}`);
     return finish('0 passed, 1 failed, 0 skipped', 1);
@@ -69,9 +97,9 @@ async function main() {
     return finish('0 passed, 1 failed, 0 skipped', 1);
   }
   for (const { name, url } of servers.servers) console.log(`npm test: throwaway ${name} at ${url.replace(/:[^:@/]+@/, ':…@')}`);
-  const report = join(reportDir, 'vitest-report.json');
-  const args = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${report}`, ...process.argv.slice(2)];
-  const status = await run('npx', args, { ...env, ...serverEnv });
+  const report = join(runDir, 'vitest-report.json');
+  const args = ['run', '--reporter=default', '--reporter=json', `--outputFile=${report}`, ...process.argv.slice(2)];
+  const status = await run(bin('vitest'), args, { ...env, ...serverEnv, TMPDIR: testTmp });
   const summary = summarizeFile(report, status);
   for (const problem of summary.problems) console.log(`npm test: ${problem}`);
   return finish(summary.line, summary.exitCode);
