@@ -186,13 +186,15 @@ export const signalStatus = (signal) => 128 + ({ SIGHUP: 1, SIGINT: 2, SIGTERM: 
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const servers = new TestServers();
+  let interrupted = false;
   onInterrupt(async (signal) => {
+    interrupted = true;
     await servers.stop();
     process.exit(signalStatus(signal));
   });
   try {
     const env = await servers.start({});
-    console.log(JSON.stringify({ env, servers: servers.servers }));
+    if (!interrupted) console.log(JSON.stringify({ env, servers: servers.servers }));
     setInterval(() => {}, 1 << 30); // keep running until a signal
   } catch (error) {
     console.error(error.message);

@@ -23,17 +23,23 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
   return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', NO_COLOR: '1', ...extra };
 }
 
-/** Runs `node args…` to its end; `onSpawn` receives the child's pid (to send it a signal). */
+/**
+ * Runs `node args…` to its end; `onSpawn` receives the child's pid (to send it a signal), `onStdout` the
+ * output so far each time more comes.
+ */
 export function runNode(
   args: string[],
-  options: { cwd?: string; env?: Record<string, string>; onSpawn?: (pid: number) => void } = {},
+  options: { cwd?: string; env?: Record<string, string>; onSpawn?: (pid: number) => void; onStdout?: (text: string) => void } = {},
 ): Promise<Exit> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: options.cwd ?? ROOT, env: options.env ?? cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     options.onSpawn?.(child.pid!);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d;
+      options.onStdout?.(stdout);
+    });
     child.stderr.on('data', (d: Buffer) => (stderr += d));
     child.on('error', reject);
     child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr }));
@@ -68,13 +74,20 @@ export async function vitestReport(dir: string): Promise<{ report: unknown; stat
   return { report: existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : null, status: exit.status ?? 1 };
 }
 
-/** Processes whose working directory is inside `dir` (servers run there), as "pid path" strings. */
-export function processesIn(dir: string): string[] {
+/**
+ * Processes of a run given its own TMPDIR `dir`: those whose environment has TMPDIR=dir (everything the
+ * run started inherits it, including a start still under way) or whose working directory is inside it
+ * (the servers run there). As "pid command" strings.
+ */
+export function processesOf(dir: string): string[] {
   const found: string[] = [];
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     try {
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
       const cwd = readlinkSync(`/proc/${pid}/cwd`);
-      if (cwd === dir || cwd.startsWith(`${dir}/`)) found.push(`${pid} ${cwd}`);
+      if (environ.includes(`TMPDIR=${dir}`) || cwd === dir || cwd.startsWith(`${dir}/`)) {
+        found.push(`${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')}`);
+      }
     } catch {
       // gone, a zombie, or not ours to read
     }

@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { cleanEnv, fixtureProject, processesIn, runNode, type Exit } from './helpers.js';
+import { cleanEnv, fixtureProject, processesOf, runNode, type Exit } from './helpers.js';
 
 const head = "import { expect, test } from 'vitest';\n";
 const USES_SERVERS = `${head}import pg from 'pg';
@@ -35,7 +35,7 @@ function runRunner(files: Record<string, string>, servers: boolean) {
   const tmp = mkdtempSync(join(tmpdir(), 'two-factor-runner-tmp-'));
   chmodSync(tmp, 0o755); // reachable by the `postgres` user, so the server's directory goes here too
   cleanup.push(project, tmp);
-  const urls = servers ? {} : { TWO_FACTOR_PG_URL: 'postgres://unused', TWO_FACTOR_REDIS_URL: 'redis://unused' };
+  const urls: Record<string, string> = servers ? {} : { TWO_FACTOR_PG_URL: 'postgres://unused', TWO_FACTOR_REDIS_URL: 'redis://unused' };
   let pid = 0;
   const exit = runNode(['scripts/test.mjs'], { cwd: project, env: cleanEnv({ TMPDIR: tmp, ...urls }), onSpawn: (p) => (pid = p) });
   return { project, tmp, exit, pid: () => pid };
@@ -45,8 +45,8 @@ const lastLine = (exit: Exit) => exit.stdout.trimEnd().split('\n').at(-1);
 
 /** Nothing left: no process working in the run's directories, and its temporary directory is empty. */
 function expectNothingLeft(project: string, tmp: string) {
-  expect(processesIn(tmp)).toEqual([]);
-  expect(processesIn(project)).toEqual([]);
+  expect(processesOf(tmp)).toEqual([]);
+  expect(processesOf(project)).toEqual([]);
   expect(readdirSync(tmp)).toEqual([]);
 }
 
