@@ -103,7 +103,7 @@ export function provision(env = process.env, log = (line) => console.error(line)
   if (reason) throw new Error(installMessage(missing, reason));
   log(`npm test: installing ${missing.join(' ')} with apt-get (once; about 1-2 minutes)`);
   const aptEnv = { ...env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...missing]]) {
+  for (const args of [['update', '-qq'], ['install', '-y', '-qq', '-o', 'DPkg::Lock::Timeout=300', '--no-install-recommends', ...missing]]) {
     const r = spawnSync('apt-get', args, { env: aptEnv, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 64 << 20 });
     if (r.status !== 0) {
       throw new Error(`apt-get ${args.join(' ')} failed (status ${r.status}):\n${(r.stdout + r.stderr).trim().split('\n').slice(-20).join('\n')}`);
