@@ -54,12 +54,15 @@ async function stopChildren(signal) {
   );
 }
 
+/** The closing line when the tests did not run (or were cut short): the run failed. */
+const NOT_RUN = '0 passed, 1 failed, 0 skipped';
 let finishing = null;
 let interrupted = false;
 /** Stops the servers, prints the closing line and exits; after an interrupt, only its own call counts. */
 function finish(line, code, fromInterrupt = false) {
   if (interrupted && !fromInterrupt) return new Promise(() => {});
   finishing ??= (async () => {
+    await stopChildren('SIGTERM'); // a build still running when the servers failed to start
     await servers.stop();
     rmSync(runDir, { recursive: true, force: true });
     console.log(line);
@@ -72,7 +75,7 @@ onInterrupt(async (signal) => {
   console.error(`npm test: interrupted (${signal}), stopping the tests and the test servers`);
   interrupted = true;
   await stopChildren(signal);
-  await finish('0 passed, 1 failed, 0 skipped', signalStatus(signal), true);
+  await finish(NOT_RUN, signalStatus(signal), true);
 });
 
 async function main() {
@@ -80,7 +83,7 @@ async function main() {
     provision();
   } catch (error) {
     console.error(error.message);
-    return finish('0 passed, 1 failed, 0 skipped', 1);
+    return finish(NOT_RUN, 1);
   }
   const env = { ...process.env, NO_COLOR: '1' };
   let serverEnv;
@@ -90,11 +93,11 @@ async function main() {
     [serverEnv, buildStatus] = await Promise.all([servers.start(env), run(bin('tsup'), [], env)]);
   } catch (error) {
     console.error(`npm test: ${error.message}`);
-    return finish('0 passed, 1 failed, 0 skipped', 1);
+    return finish(NOT_RUN, 1);
   }
   if (buildStatus !== 0) {
     console.error('npm test: the build (tsup) failed');
-    return finish('0 passed, 1 failed, 0 skipped', 1);
+    return finish(NOT_RUN, 1);
   }
   for (const { name, url } of servers.servers) console.log(`npm test: throwaway ${name} at ${url.replace(/:[^:@/]+@/, ':…@')}`);
   const report = join(runDir, 'vitest-report.json');
@@ -107,5 +110,5 @@ async function main() {
 
 main().catch(async (error) => {
   console.error(error);
-  await finish('0 passed, 1 failed, 0 skipped', 1);
+  await finish(NOT_RUN, 1);
 });
