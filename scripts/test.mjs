@@ -103,6 +103,7 @@ async function main() {
   const report = join(runDir, 'vitest-report.json');
   const args = ['run', '--reporter=default', '--reporter=json', `--outputFile=${report}`, ...process.argv.slice(2)];
   const status = await run(bin('vitest'), args, { ...env, ...serverEnv, TMPDIR: testTmp });
+  if (interrupted) return finishing; // the interrupt handler prints the line
   const summary = summarizeFile(report, status);
   for (const problem of summary.problems) console.log(`npm test: ${problem}`);
   return finish(summary.line, summary.exitCode);
