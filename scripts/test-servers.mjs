@@ -107,18 +107,19 @@ export class TestServers {
 
   async #stopAll() {
     await this.#starting;
-    const cleanups = this.#cleanups.splice(0).reverse();
+    const cleanups = this.#cleanups.splice(0);
     await Promise.all(cleanups.map((cleanup) => cleanup().catch((error) => console.error(`test servers: ${error.message}`))));
   }
 
   async #postgres() {
     const dir = mkdtempSync(join(pgBaseDir(), 'two-factor-test-pg-'));
-    const env = { ...process.env, TWO_FACTOR_PG_DIR: dir, TWO_FACTOR_PG_PORT: String(await freePort()) };
+    const env = { ...process.env, TWO_FACTOR_PG_DIR: dir };
     this.#cleanups.push(async () => {
       const r = await run(PG_SCRIPT, ['destroy'], env);
       rmSync(dir, { recursive: true, force: true });
       if (r.status !== 0) throw new Error(`stopping PostgreSQL in ${dir} failed:\n${r.stderr}`);
     });
+    env.TWO_FACTOR_PG_PORT = String(await freePort());
     const r = await run(PG_SCRIPT, ['start'], env);
     if (r.status !== 0) throw new Error(`starting PostgreSQL failed:\n${r.stderr}`);
     const url = r.stdout.trim();
