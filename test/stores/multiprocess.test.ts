@@ -1,7 +1,7 @@
 // Single use across processes: several separate Node processes verify the same code against one database
 // at the same moment, as instances of an app behind a load balancer would; exactly one may succeed.
-// SQLite (a file in WAL mode) always; the PostgreSQL server when TWO_FACTOR_PG_URL is set (PGlite is
-// in-process, so it cannot be shared).
+// SQLite (a file in WAL mode) and the PostgreSQL server of TWO_FACTOR_PG_URL, which `npm test` sets (PGlite
+// is in-process, so it cannot be shared).
 import Database from 'better-sqlite3';
 import { build } from 'esbuild';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -16,6 +16,7 @@ import type { TwoFactorStore } from '../../src/server/index.js';
 import { PostgresStore } from '../../src/stores/postgres.js';
 import { SqliteStore } from '../../src/stores/sqlite.js';
 import { freshTable } from '../support/store-fixtures.js';
+import { requiredEnv } from '../support/required-env.js';
 import { ManualClock, STEP_MS, T0_MS, codeAt, enableUser, serviceOn } from '../support/fixtures.js';
 
 const WORKERS = 6;
@@ -151,18 +152,12 @@ raceSuite('SQLite file in WAL mode', async () => {
   return { store, config: { kind: 'sqlite', file, table: 'two_factor' }, close: () => void db.close() };
 });
 
-const PG_URL = process.env.TWO_FACTOR_PG_URL;
-if (PG_URL) {
-  raceSuite('PostgreSQL server', async () => {
-    const pool = new pg.Pool({ connectionString: PG_URL, max: 4 });
-    pool.on('error', () => {});
-    const table = freshTable('race');
-    const store = new PostgresStore(pool, { table });
-    await store.migrate();
-    return { store, config: { kind: 'postgres', url: PG_URL, table }, close: () => pool.end() };
-  });
-} else if (process.env.CI) {
-  test('CI runs the cross-process test against a PostgreSQL server', () => {
-    expect.fail('TWO_FACTOR_PG_URL is not set: .ci/run must start one with scripts/pg-test-server.sh start');
-  });
-}
+const PG_URL = requiredEnv('TWO_FACTOR_PG_URL');
+raceSuite('PostgreSQL server', async () => {
+  const pool = new pg.Pool({ connectionString: PG_URL, max: 4 });
+  pool.on('error', () => {});
+  const table = freshTable('race');
+  const store = new PostgresStore(pool, { table });
+  await store.migrate();
+  return { store, config: { kind: 'postgres', url: PG_URL, table }, close: () => pool.end() };
+});
