@@ -79,7 +79,7 @@ const SYMBOL_VALUES = new Int8Array(128).fill(-1);
 for (let i = 0; i < BACKUP_CODE_ALPHABET.length; i++) SYMBOL_VALUES[BACKUP_CODE_ALPHABET.charCodeAt(i)] = i;
 
 /** Number of groups and their sizes when showing a code: at most 6 symbols a group, sizes as even as possible. */
-function formatCode(symbols: string): string {
+function groupSymbols(symbols: string): string {
   const groups = Math.ceil(symbols.length / 6);
   const base = Math.floor(symbols.length / groups);
   const longer = symbols.length % groups;
@@ -127,7 +127,7 @@ export function generateBackupCodes(options?: { count?: number; length?: number 
     for (let i = 0; i < codeLength; i++) symbols += BACKUP_CODE_ALPHABET[bytes[i]! & 31];
     seen.add(symbols); // a repeat (odds ~2^-44 for a default set) is simply drawn again
   }
-  return [...seen].map(formatCode);
+  return [...seen].map(groupSymbols);
 }
 
 /**

@@ -7,7 +7,7 @@ import { encodeBase32, formatSetupKey, secretBytes } from './base32.js';
 import { generateSecret } from './secret.js';
 import { generateHotp, verifyHotp } from './hotp.js';
 import { generateTotp, secondsRemaining, verifyTotp } from './totp.js';
-import { buildOtpauthUri } from './uri.js';
+import { buildOtpauthUri } from './uri-build.js';
 import { qrModules, renderQrSvg } from './qr.js';
 import { generateBackupCodes, hashBackupCodes } from './backup-codes.js';
 import type { Algorithm } from './algorithm.js';

@@ -14,7 +14,9 @@ export {
   secondsRemaining,
   MAX_WINDOW_STEPS,
 } from './totp.js';
-export { type OtpauthParams, buildOtpauthUri, parseOtpauthUri, MAX_OTPAUTH_URI_CHARS } from './uri.js';
+export { type OtpauthParams, MAX_OTPAUTH_URI_CHARS } from './uri.js';
+export { buildOtpauthUri } from './uri-build.js';
+export { parseOtpauthUri } from './uri-parse.js';
 export {
   type ScryptCost,
   type HashBackupCodesOptions,
