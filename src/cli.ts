@@ -9,7 +9,8 @@ import { generateHotp, verifyHotp } from './hotp.js';
 import { generateTotp, secondsRemaining, verifyTotp } from './totp.js';
 import { buildOtpauthUri } from './uri-build.js';
 import { qrModules, renderQrSvg } from './qr.js';
-import { generateBackupCodes, hashBackupCodes } from './backup-codes.js';
+import { generateBackupCodes } from './backup-codes.js';
+import { hashBackupCodes } from './backup-codes-hash.js';
 import type { Algorithm } from './algorithm.js';
 
 type Values = Record<string, string | boolean | undefined>;
