@@ -70,8 +70,7 @@ function kdf(code: string, salt: Uint8Array, cost: ScryptCost): Promise<Uint8Arr
  * Why scrypt, this cost and this truncation (NIST SP 800-63B §5.1.2, the offline cost of a leaked set):
  * docs/security.md.
  *
- * Hashing costs one scrypt run per code (about 0.7 s for 10 default codes), yielding to the event loop
- * every 10 ms.
+ * Hashing costs one scrypt run per code, yielding to the event loop every 10 ms.
  *
  * @param codes - 1–100 distinct codes of one length, as from {@link generateBackupCodes} (any form
  *   {@link normalizeBackupCode} accepts)

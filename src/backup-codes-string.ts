@@ -19,8 +19,8 @@ export interface ScryptCost {
 }
 
 /**
- * The scrypt cost {@link hashBackupCodes} uses by default: N = 2^14, r = 8, p = 1 (16 MiB, about 70 ms
- * per run with @noble/hashes on a 2-vCPU AMD EPYC under Node 20; hashcat's own scrypt reference setting).
+ * The scrypt cost `hashBackupCodes` uses by default: N = 2^14, r = 8, p = 1 (16 MiB a run; hashcat's
+ * own scrypt reference setting). What it costs each side: docs/security.md.
  */
 export const DEFAULT_BACKUP_CODE_COST: Readonly<ScryptCost> = Object.freeze({ N: 2 ** 14, r: 8, p: 1 });
 

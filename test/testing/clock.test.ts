@@ -1,7 +1,7 @@
 // The `./testing` helpers users call in their own tests.
 import { describe, expect, it } from 'vitest';
-import { codeAt, ManualClock } from '../src/testing/index.js';
-import { TwoFactorError } from '../src/index.js';
+import { codeAt, ManualClock } from '../../src/testing/index.js';
+import { TwoFactorError } from '../../src/index.js';
 
 describe('ManualClock', () => {
   it('stands still until moved; advance and set move it; now works detached', () => {
