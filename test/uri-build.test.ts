@@ -6,7 +6,8 @@ import { type TwoFactorErrorCode } from '../src/errors.js';
 import { type OtpauthParams } from '../src/uri.js';
 import { buildOtpauthUri } from '../src/uri-build.js';
 import { parseOtpauthUri } from '../src/uri-parse.js';
-import { KEY, labelPart, MAX_COUNTER, thrown } from './support/otpauth.js';
+import { KEY, labelPart, MAX_COUNTER } from './support/otpauth.js';
+import { thrown } from './support/expect-error.js';
 
 describe('buildOtpauthUri: exact strings', () => {
   const totp = { type: 'totp', secret: KEY } as const;

@@ -10,7 +10,8 @@ import { MAX_OTPAUTH_URI_CHARS, type OtpauthParams } from '../src/uri.js';
 import { buildOtpauthUri } from '../src/uri-build.js';
 import { parseOtpauthUri } from '../src/uri-parse.js';
 import { fastestMs } from './support/timing.js';
-import { KEY, KEY_BYTES, labelPart, MAX_COUNTER, thrown } from './support/otpauth.js';
+import { KEY, KEY_BYTES, labelPart, MAX_COUNTER } from './support/otpauth.js';
+import { thrown } from './support/expect-error.js';
 
 
 describe('parseOtpauthUri: our own URIs and the contract shape', () => {

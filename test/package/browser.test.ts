@@ -39,7 +39,7 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   buildIfMissing();
-  // Built-ins are not forbidden here (test/builtins.test.ts does that): this is what a frontend's esbuild makes.
+  // Built-ins are not forbidden here (test/package/builtins.test.ts does that): this is what a frontend's esbuild makes.
   const { code: app, inputs } = await bundleForBrowser(readFileSync(join(FIXTURE, 'app.js'), 'utf8'), { plugins: [] });
   expect(inputs).toEqual(expect.arrayContaining(['dist/index.js', 'dist/qr.js', 'dist/server.js']));
   const files: Record<string, [string, string]> = {
