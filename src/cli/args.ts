@@ -14,29 +14,14 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 /** Bad command-line input: reported in one line, exit status 2. */
 export class UsageError extends Error {}
 
-const SECRET_OPTIONS = {
-  'secret-env': { type: 'string' },
-  'secret-stdin': { type: 'boolean' },
-  secret: { type: 'string' },
-} as const satisfies Options;
+const text = { type: 'string' } as const;
+const flag = { type: 'boolean' } as const;
 
+const SECRET_OPTIONS = { 'secret-env': text, 'secret-stdin': flag, secret: text } as const satisfies Options;
 /** The secret and OTP parameters: `code` and `verify`. */
-export const OTP_OPTIONS = {
-  ...SECRET_OPTIONS,
-  algorithm: { type: 'string' },
-  digits: { type: 'string' },
-  period: { type: 'string' },
-  counter: { type: 'string' },
-  time: { type: 'string' },
-} as const satisfies Options;
-
+export const OTP_OPTIONS = { ...SECRET_OPTIONS, algorithm: text, digits: text, period: text, counter: text, time: text } as const satisfies Options;
 /** Everything an otpauth URI is built from: `uri` and `qr`. */
-export const URI_OPTIONS = {
-  ...OTP_OPTIONS,
-  account: { type: 'string' },
-  issuer: { type: 'string' },
-  image: { type: 'string' },
-} as const satisfies Options;
+export const URI_OPTIONS = { ...OTP_OPTIONS, account: text, issuer: text, image: text } as const satisfies Options;
 
 export const OTP_HELP = `Secret (base32), one of:
   --secret-env NAME   read it from environment variable NAME
