@@ -1,6 +1,6 @@
 // Bundle sizes as a frontend ships them: each entry below bundled by esbuild for the browser (ESM,
 // minified, tree-shaken, resolved through the packages' `exports`, so ours comes from the built dist/),
-// then gzip level 9. `node scripts/size.mjs` prints the table (`--json` for JSON); test/size.test.ts
+// then gzip level 9. `node scripts/size.mjs` prints the table (`--json` for JSON); test/package/size.test.ts
 // holds the budgets. Needs dist/ (`npx tsup`).
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';

@@ -17,8 +17,7 @@ export function isAlgorithm(value: unknown): value is Algorithm {
 /** Validates an `algorithm` option (exact spelling); `undefined` is the default. @internal */
 export function algorithmOption(value: unknown, field = 'algorithm'): Algorithm {
   if (value === undefined) return DEFAULT_ALGORITHM;
-  if (!isAlgorithm(value)) fail('INVALID_OPTION', field, ALGORITHM_RULE, value);
-  return value;
+  return isAlgorithm(value) ? value : fail('INVALID_OPTION', field, ALGORITHM_RULE, value);
 }
 
 /**

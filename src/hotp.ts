@@ -1,5 +1,6 @@
 // HOTP, RFC 4226: HMAC over an 8-byte big-endian counter, dynamic truncation, modulo 10^digits.
-import { integerOption, fail, optionsObject } from './internal/assert.js';
+import { integerOption, optionsObject } from './internal/assert.js';
+import { counterOption, digitsOption, MAX_COUNTER } from './internal/parameters.js';
 import { secretBytes } from './base32.js';
 import { algorithmOption, type Algorithm } from './algorithm.js';
 import { counterMac, truncatedMac, wipeCounterMac } from './hmac.js';
@@ -16,7 +17,6 @@ export interface OtpOptions {
 /** Result of {@link verifyHotp}: the matched counter and how far ahead of the expected one it was. */
 export type HotpVerifyResult = { valid: true; counter: bigint; delta: number } | { valid: false };
 
-const MAX_COUNTER = 0xffffffffffffffffn; // 2^64 − 1
 /** Most counters {@link verifyHotp} looks ahead; resynchronisation beyond this belongs to a support flow. */
 export const MAX_LOOK_AHEAD = 1000;
 // Longest code text looked at; anything longer is `{ valid: false }` without normalising.
@@ -24,7 +24,7 @@ const MAX_CODE_CHARS = 64;
 
 /** Validated algorithm and digits. @internal */
 export function otpOptions(options: OtpOptions): { algorithm: Algorithm; digits: number } {
-  return { algorithm: algorithmOption(options.algorithm), digits: integerOption(options.digits, 'digits', 6, 10, 6) };
+  return { algorithm: algorithmOption(options.algorithm), digits: digitsOption(options.digits) };
 }
 
 /**
@@ -44,7 +44,7 @@ export function otpValues(secret: Uint8Array, algorithm: Algorithm, hi: number, 
 }
 
 /** A truncated value as a zero-padded code string. @internal */
-export function formatCode(value: number, digits: number): string {
+export function codeString(value: number, digits: number): string {
   return String(value % 10 ** digits).padStart(digits, '0');
 }
 
@@ -82,17 +82,6 @@ export function counterHalves(counter: number | bigint): [hi: number, lo: number
   return [Math.floor(counter / 2 ** 32), counter >>> 0];
 }
 
-function counterArgument(counter: unknown): number | bigint {
-  if (typeof counter === 'bigint') {
-    if (counter < 0n || counter > MAX_COUNTER) fail('INVALID_OPTION', 'counter', 'an integer 0–2^64−1', counter);
-    return counter;
-  }
-  if (typeof counter !== 'number' || !Number.isSafeInteger(counter) || counter < 0) {
-    fail('INVALID_OPTION', 'counter', 'a safe integer ≥ 0 or a bigint 0–2^64−1', counter);
-  }
-  return counter;
-}
-
 /**
  * Generates an HOTP code (RFC 4226 §5.3).
  *
@@ -110,8 +99,8 @@ function counterArgument(counter: unknown): number | bigint {
 export function generateHotp(secret: Secret, counter: number | bigint, options?: OtpOptions): string {
   const { algorithm, digits } = otpOptions(optionsObject(options));
   const key = secretBytes(secret);
-  const [hi, lo] = counterHalves(counterArgument(counter));
-  return formatCode(otpValues(key, algorithm, hi, lo, 1)[0]!, digits);
+  const [hi, lo] = counterHalves(counterOption(counter));
+  return codeString(otpValues(key, algorithm, hi, lo, 1)[0]!, digits);
 }
 
 /**
@@ -145,7 +134,7 @@ export function verifyHotp(
   const { algorithm, digits } = otpOptions(opts);
   const lookAhead = integerOption(opts.lookAhead, 'lookAhead', 0, MAX_LOOK_AHEAD, 0);
   const key = secretBytes(secret);
-  const start = BigInt(counterArgument(counter));
+  const start = BigInt(counterOption(counter));
   const expected = parseCode(code, digits);
   if (expected < 0) return { valid: false };
   const last = start + BigInt(lookAhead) > MAX_COUNTER ? MAX_COUNTER : start + BigInt(lookAhead);

@@ -14,22 +14,18 @@ export {
   secondsRemaining,
   MAX_WINDOW_STEPS,
 } from './totp.js';
-export { type OtpauthParams, buildOtpauthUri, parseOtpauthUri, MAX_OTPAUTH_URI_CHARS } from './uri.js';
+export { type OtpauthParams, MAX_OTPAUTH_URI_CHARS } from './uri.js';
+export { buildOtpauthUri } from './uri-build.js';
+export { parseOtpauthUri } from './uri-parse.js';
 export {
-  type ScryptCost,
-  type HashBackupCodesOptions,
-  type BackupCodeVerifyResult,
   generateBackupCodes,
   normalizeBackupCode,
-  hashBackupCodes,
-  verifyBackupCode,
-  countBackupCodes,
-  backupCodesOutdated,
   BACKUP_CODE_ALPHABET,
   DEFAULT_BACKUP_CODE_COUNT,
   MAX_BACKUP_CODE_COUNT,
   DEFAULT_BACKUP_CODE_LENGTH,
   MIN_BACKUP_CODE_LENGTH,
   MAX_BACKUP_CODE_LENGTH,
-  DEFAULT_BACKUP_CODE_COST,
 } from './backup-codes.js';
+export { type ScryptCost, countBackupCodes, backupCodesOutdated, DEFAULT_BACKUP_CODE_COST } from './backup-codes-string.js';
+export { type HashBackupCodesOptions, type BackupCodeVerifyResult, hashBackupCodes, verifyBackupCode } from './backup-codes-hash.js';

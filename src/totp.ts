@@ -1,7 +1,8 @@
 // TOTP, RFC 6238: HOTP over the time step T = floor((unixSeconds − T0) / period).
 import { fail, integerOption, optionsObject } from './internal/assert.js';
+import { periodOption } from './internal/parameters.js';
 import { secretBytes } from './base32.js';
-import { formatCode, otpOptions, otpValues, parseCode, valueMatches, type OtpOptions } from './hotp.js';
+import { codeString, otpOptions, otpValues, parseCode, valueMatches, type OtpOptions } from './hotp.js';
 import type { Secret } from './secret.js';
 
 /** Time options of a TOTP. */
@@ -33,12 +34,11 @@ export type TotpVerifyResult = { valid: true; step: number; delta: number } | { 
 
 /** Largest window accepted on either side, in steps. */
 export const MAX_WINDOW_STEPS = 100;
-const MAX_PERIOD_SECONDS = 2 ** 32 - 1;
 
 interface Clock { seconds: number; period: number; epoch: number }
 
 function clockOptions(options: TimeOptions): Clock {
-  const period = integerOption(options.period, 'period', 1, MAX_PERIOD_SECONDS, 30);
+  const period = periodOption(options.period);
   const epoch = integerOption(options.epoch, 'epoch', 0, Number.MAX_SAFE_INTEGER, 0);
   const now = options.now;
   const ms = now === undefined ? Date.now() : now instanceof Date ? now.getTime() : now;
@@ -100,7 +100,7 @@ export function generateTotp(secret: Secret, options?: TotpOptions): string {
   const { algorithm, digits } = otpOptions(opts);
   const step = stepOf(clockOptions(opts));
   const key = secretBytes(secret);
-  return formatCode(otpValues(key, algorithm, Math.floor(step / 2 ** 32), step >>> 0, 1)[0]!, digits);
+  return codeString(otpValues(key, algorithm, Math.floor(step / 2 ** 32), step >>> 0, 1)[0]!, digits);
 }
 
 function windowOption(value: unknown): { past: number; future: number } {

@@ -9,7 +9,7 @@ export const DEFAULT_DIGITS = 6;
 export const DEFAULT_PERIOD_SECONDS = 30;
 export const MAX_PERIOD_SECONDS = 2 ** 32 - 1;
 /** HOTP counters are 8 bytes (RFC 4226 §5.1). */
-export const MAX_COUNTER = 2n ** 64n - 1n;
+export const MAX_COUNTER = 0xffffffffffffffffn; // 2^64 − 1, a literal so bundlers can drop it when unused
 export const COUNTER_RULE = 'an integer 0–2^64−1';
 
 export const isDigits = (value: unknown): value is number =>

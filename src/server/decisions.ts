@@ -1,7 +1,9 @@
 // The building blocks of decisions: refusals, counted failures, the throttle check, and the one rule
 // "a current code of the factor is required" that verify, disable and regenerateBackupCodes share.
 import { verifyTotp } from '../totp.js';
-import { countBackupCodes, generateBackupCodes, hashBackupCodes } from '../backup-codes.js';
+import { generateBackupCodes } from '../backup-codes.js';
+import { countBackupCodes } from '../backup-codes-string.js';
+import { hashBackupCodes } from '../backup-codes-hash.js';
 import type { TwoFactorOperation } from './events.js';
 import type { ActiveFactor, TwoFactorRecord } from './record.js';
 import type { StoredRecord } from './store.js';

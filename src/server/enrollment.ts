@@ -3,7 +3,7 @@ import { fail, optionsObject } from '../internal/assert.js';
 import { encodeBase32, formatSetupKey } from '../base32.js';
 import { generateSecret } from '../secret.js';
 import { verifyTotp } from '../totp.js';
-import { buildOtpauthUri } from '../uri.js';
+import { buildOtpauthUri } from '../uri-build.js';
 import { renderQrSvg } from '../qr.js';
 import { counted, freshBackupCodes, refuse, throttled, waitFor, type Failure } from './decisions.js';
 import { RECORD_SCHEMA, type ActiveFactor, type TwoFactorRecord } from './record.js';

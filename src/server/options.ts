@@ -2,7 +2,8 @@
 import { fail, integerOption, optionsObject, stringOption } from '../internal/assert.js';
 import { algorithmOption, type Algorithm } from '../algorithm.js';
 import { digitsOption, periodOption } from '../internal/parameters.js';
-import { backupCodeSetShape, scryptCostOption, type ScryptCost } from '../backup-codes.js';
+import { backupCodeSetShape } from '../backup-codes.js';
+import { scryptCostOption, type ScryptCost } from '../backup-codes-string.js';
 import { MAX_ENROLLMENT_TTL_MS, MAX_TOTP_PERIOD_SECONDS, type TotpParameters } from './record.js';
 import { createSealer, type EncryptionOptions, type Sealer } from './seal.js';
 import type { TwoFactorStore } from './store.js';

@@ -1,5 +1,5 @@
 // Sign-in: a TOTP code or a backup code, each single use.
-import { verifyBackupCode } from '../backup-codes.js';
+import { verifyBackupCode } from '../backup-codes-hash.js';
 import { failure, refuse, remainingOf, requireCurrentCode, throttled, waitFor, type Failure } from './decisions.js';
 import type { StoredRecord } from './store.js';
 import { retryAfterMs } from './throttle.js';

@@ -114,161 +114,199 @@ export function runStoreContract<S extends TwoFactorStore>(
     });
   };
 
+  const suite: Suite<S> = { withStore, expect, concurrency };
   describe(`TwoFactorStore contract: ${name}`, () => {
-    withStore('get of an unknown user is null', async (store) => {
-      expect(await store.get(freshUser('unknown'))).toBeNull();
-    });
+    readsAndWrites(suite);
+    deletesAndVersions(suite);
+    isolation(suite);
+    races(suite);
+  });
+}
 
-    withStore('a record inserted with expectedVersion null reads back JSON-equal, with a numeric version', async (store) => {
-      const user = freshUser('insert');
-      const record = pendingRecord();
-      expect(await store.compareAndSet(user, null, record)).toBe(true);
-      const read = await store.get(user);
-      expect(read).not.toBeNull();
-      expect(read!.record).toEqual(json(record));
-      expect(typeof read!.version).toBe('number');
-      expect(Number.isFinite(read!.version)).toBe(true);
-    });
+/** What each group of contract tests needs: a test with a fresh store, `expect`, the race size. */
+interface Suite<S extends TwoFactorStore> {
+  withStore: (title: string, body: (store: S) => Promise<void>) => void;
+  expect: ContractTestApi['expect'];
+  concurrency: number;
+}
 
-    withStore('expectedVersion null when a record exists is refused and changes nothing', async (store) => {
-      const user = freshUser('insert-twice');
-      await store.compareAndSet(user, null, pendingRecord());
-      const before = await store.get(user);
-      expect(await store.compareAndSet(user, null, enabledRecord(1))).toBe(false);
-      expect(await store.get(user)).toEqual(before);
-    });
+/** Reads, inserts and versioned updates. */
+function readsAndWrites<S extends TwoFactorStore>({ withStore, expect }: Suite<S>): void {
+  withStore('get of an unknown user is null', async (store) => {
+    expect(await store.get(freshUser('unknown'))).toBeNull();
+  });
 
-    withStore('an update with the current version succeeds and changes the version', async (store) => {
-      const user = freshUser('update');
-      await store.compareAndSet(user, null, pendingRecord());
-      const first = (await store.get(user))!;
-      expect(await store.compareAndSet(user, first.version, enabledRecord(5))).toBe(true);
-      const second = (await store.get(user))!;
-      expect(second.record).toEqual(json(enabledRecord(5)));
-      expect(second.version).not.toBe(first.version);
-    });
 
-    withStore('an update with a stale or made-up version is refused and changes nothing', async (store) => {
-      const user = freshUser('stale');
-      await store.compareAndSet(user, null, pendingRecord());
-      const first = (await store.get(user))!;
-      await store.compareAndSet(user, first.version, enabledRecord(1));
-      const current = (await store.get(user))!;
-      expect(await store.compareAndSet(user, first.version, enabledRecord(2))).toBe(false);
-      expect(await store.compareAndSet(user, current.version + 1000, enabledRecord(3))).toBe(false);
-      expect(await store.get(user)).toEqual(current);
-    });
+  withStore('a record inserted with expectedVersion null reads back JSON-equal, with a numeric version', async (store) => {
+    const user = freshUser('insert');
+    const record = pendingRecord();
+    expect(await store.compareAndSet(user, null, record)).toBe(true);
+    const read = await store.get(user);
+    expect(read).not.toBeNull();
+    expect(read!.record).toEqual(json(record));
+    expect(typeof read!.version).toBe('number');
+    expect(Number.isFinite(read!.version)).toBe(true);
+  });
 
-    withStore('a versioned write to an absent user is refused and creates nothing', async (store) => {
-      const user = freshUser('absent');
-      expect(await store.compareAndSet(user, 1, enabledRecord(1))).toBe(false);
-      expect(await store.get(user)).toBeNull();
-    });
 
-    withStore('next null deletes with the current version; a stale delete is refused', async (store) => {
-      const user = freshUser('delete');
-      await store.compareAndSet(user, null, pendingRecord());
-      const first = (await store.get(user))!;
-      await store.compareAndSet(user, first.version, enabledRecord(1));
-      expect(await store.compareAndSet(user, first.version, null)).toBe(false);
-      expect((await store.get(user))?.record).toEqual(json(enabledRecord(1)));
-      const current = (await store.get(user))!;
-      expect(await store.compareAndSet(user, current.version, null)).toBe(true);
-      expect(await store.get(user)).toBeNull();
-    });
+  withStore('expectedVersion null when a record exists is refused and changes nothing', async (store) => {
+    const user = freshUser('insert-twice');
+    await store.compareAndSet(user, null, pendingRecord());
+    const before = await store.get(user);
+    expect(await store.compareAndSet(user, null, enabledRecord(1))).toBe(false);
+    expect(await store.get(user)).toEqual(before);
+  });
 
-    withStore('versions never repeat, across delete and re-insert too (no ABA)', async (store) => {
-      const user = freshUser('aba');
-      const seen: number[] = [];
-      for (let round = 0; round < 3; round++) {
-        expect(await store.compareAndSet(user, null, pendingRecord())).toBe(true);
-        const inserted = (await store.get(user))!;
-        seen.push(inserted.version);
-        expect(await store.compareAndSet(user, inserted.version, enabledRecord(round))).toBe(true);
-        const updated = (await store.get(user))!;
-        seen.push(updated.version);
-        expect(await store.compareAndSet(user, updated.version, null)).toBe(true);
-      }
-      expect(new Set(seen).size).toBe(seen.length);
-      // A request that read the record before the deletes must not be able to overwrite the new one.
+
+  withStore('an update with the current version succeeds and changes the version', async (store) => {
+    const user = freshUser('update');
+    await store.compareAndSet(user, null, pendingRecord());
+    const first = (await store.get(user))!;
+    expect(await store.compareAndSet(user, first.version, enabledRecord(5))).toBe(true);
+    const second = (await store.get(user))!;
+    expect(second.record).toEqual(json(enabledRecord(5)));
+    expect(second.version).not.toBe(first.version);
+  });
+
+
+  withStore('an update with a stale or made-up version is refused and changes nothing', async (store) => {
+    const user = freshUser('stale');
+    await store.compareAndSet(user, null, pendingRecord());
+    const first = (await store.get(user))!;
+    await store.compareAndSet(user, first.version, enabledRecord(1));
+    const current = (await store.get(user))!;
+    expect(await store.compareAndSet(user, first.version, enabledRecord(2))).toBe(false);
+    expect(await store.compareAndSet(user, current.version + 1000, enabledRecord(3))).toBe(false);
+    expect(await store.get(user)).toEqual(current);
+  });
+
+
+  withStore('a versioned write to an absent user is refused and creates nothing', async (store) => {
+    const user = freshUser('absent');
+    expect(await store.compareAndSet(user, 1, enabledRecord(1))).toBe(false);
+    expect(await store.get(user)).toBeNull();
+  });
+
+}
+
+/** Deletes, version uniqueness across them, and copying. */
+function deletesAndVersions<S extends TwoFactorStore>({ withStore, expect }: Suite<S>): void {
+  withStore('next null deletes with the current version; a stale delete is refused', async (store) => {
+    const user = freshUser('delete');
+    await store.compareAndSet(user, null, pendingRecord());
+    const first = (await store.get(user))!;
+    await store.compareAndSet(user, first.version, enabledRecord(1));
+    expect(await store.compareAndSet(user, first.version, null)).toBe(false);
+    expect((await store.get(user))?.record).toEqual(json(enabledRecord(1)));
+    const current = (await store.get(user))!;
+    expect(await store.compareAndSet(user, current.version, null)).toBe(true);
+    expect(await store.get(user)).toBeNull();
+  });
+
+
+  withStore('versions never repeat, across delete and re-insert too (no ABA)', async (store) => {
+    const user = freshUser('aba');
+    const seen: number[] = [];
+    for (let round = 0; round < 3; round++) {
       expect(await store.compareAndSet(user, null, pendingRecord())).toBe(true);
-      for (const old of seen) expect(await store.compareAndSet(user, old, enabledRecord(99))).toBe(false);
-      expect((await store.get(user))!.record).toEqual(json(pendingRecord()));
-    });
+      const inserted = (await store.get(user))!;
+      seen.push(inserted.version);
+      expect(await store.compareAndSet(user, inserted.version, enabledRecord(round))).toBe(true);
+      const updated = (await store.get(user))!;
+      seen.push(updated.version);
+      expect(await store.compareAndSet(user, updated.version, null)).toBe(true);
+    }
+    expect(new Set(seen).size).toBe(seen.length);
+    // A request that read the record before the deletes must not be able to overwrite the new one.
+    expect(await store.compareAndSet(user, null, pendingRecord())).toBe(true);
+    for (const old of seen) expect(await store.compareAndSet(user, old, enabledRecord(99))).toBe(false);
+    expect((await store.get(user))!.record).toEqual(json(pendingRecord()));
+  });
 
-    withStore('records are copies: changing a passed or returned object changes nothing stored', async (store) => {
-      const user = freshUser('copies');
-      const record = enabledRecord(10);
-      await store.compareAndSet(user, null, record);
-      record.factor!.lastStep = 11;
-      record.factor!.backupCodesUsed.push(3);
-      const read = (await store.get(user))!;
-      expect(read.record.factor!.lastStep).toBe(10);
-      read.record.factor!.lastStep = 12;
-      read.record.factor!.backupCodesUsed.push(4);
-      read.record.failures = 99;
-      const again = (await store.get(user))!;
-      expect(again.record).toEqual(json(enabledRecord(10)));
-      expect(again.version).toBe(read.version);
-    });
 
-    withStore('users are independent', async (store) => {
-      const a = freshUser('a');
-      const b = freshUser('b');
-      await store.compareAndSet(a, null, pendingRecord());
-      await store.compareAndSet(b, null, enabledRecord(1));
-      const readA = (await store.get(a))!;
-      expect(await store.compareAndSet(a, readA.version, null)).toBe(true);
-      expect(await store.get(a)).toBeNull();
-      expect((await store.get(b))!.record).toEqual(json(enabledRecord(1)));
-    });
+  withStore('records are copies: changing a passed or returned object changes nothing stored', async (store) => {
+    const user = freshUser('copies');
+    const record = enabledRecord(10);
+    await store.compareAndSet(user, null, record);
+    record.factor!.lastStep = 11;
+    record.factor!.backupCodesUsed.push(3);
+    const read = (await store.get(user))!;
+    expect(read.record.factor!.lastStep).toBe(10);
+    read.record.factor!.lastStep = 12;
+    read.record.factor!.backupCodesUsed.push(4);
+    read.record.failures = 99;
+    const again = (await store.get(user))!;
+    expect(again.record).toEqual(json(enabledRecord(10)));
+    expect(again.version).toBe(read.version);
+  });
 
-    withStore('user ids of 256 characters, with spaces, quotes and non-ASCII, are kept apart exactly', async (store) => {
-      const base = freshUser('ids');
-      const ids = [
-        `${base} "quoted" 'x'; DROP TABLE users; --`,
-        `${base} ÄÖÜ ß 用户 🔐`,
-        (base + 'x'.repeat(256)).slice(0, 256),
-        (base + 'x'.repeat(256)).slice(0, 255),
-      ];
-      for (const [i, id] of ids.entries()) expect(await store.compareAndSet(id, null, enabledRecord(i))).toBe(true);
-      for (const [i, id] of ids.entries()) expect((await store.get(id))!.record.factor!.lastStep).toBe(i);
-    });
+}
 
-    withStore(`of ${concurrency} concurrent updates with one expected version, exactly one wins`, async (store) => {
-      const user = freshUser('race');
-      await store.compareAndSet(user, null, pendingRecord());
-      const { version } = (await store.get(user))!;
-      const results = await Promise.all(
-        Array.from({ length: concurrency }, (_, i) => store.compareAndSet(user, version, enabledRecord(1000 + i))),
-      );
-      const winners = results.flatMap((won, i) => (won ? [i] : []));
-      expect(winners).toHaveLength(1);
-      expect((await store.get(user))!.record).toEqual(json(enabledRecord(1000 + winners[0]!)));
-    });
+/** Users are kept apart, whatever their ids. */
+function isolation<S extends TwoFactorStore>({ withStore, expect }: Suite<S>): void {
+  withStore('users are independent', async (store) => {
+    const a = freshUser('a');
+    const b = freshUser('b');
+    await store.compareAndSet(a, null, pendingRecord());
+    await store.compareAndSet(b, null, enabledRecord(1));
+    const readA = (await store.get(a))!;
+    expect(await store.compareAndSet(a, readA.version, null)).toBe(true);
+    expect(await store.get(a)).toBeNull();
+    expect((await store.get(b))!.record).toEqual(json(enabledRecord(1)));
+  });
 
-    withStore(`of ${concurrency} concurrent inserts, exactly one wins`, async (store) => {
-      const user = freshUser('insert-race');
-      const results = await Promise.all(
-        Array.from({ length: concurrency }, (_, i) => store.compareAndSet(user, null, enabledRecord(2000 + i))),
-      );
-      const winners = results.flatMap((won, i) => (won ? [i] : []));
-      expect(winners).toHaveLength(1);
-      expect((await store.get(user))!.record).toEqual(json(enabledRecord(2000 + winners[0]!)));
-    });
 
-    withStore(`of ${concurrency} concurrent deletes and updates with one expected version, exactly one wins`, async (store) => {
-      const user = freshUser('delete-race');
-      await store.compareAndSet(user, null, enabledRecord(1));
-      const { version } = (await store.get(user))!;
-      const results = await Promise.all(
-        Array.from({ length: concurrency }, (_, i) => store.compareAndSet(user, version, i % 2 === 0 ? null : enabledRecord(3000 + i))),
-      );
-      const winners = results.flatMap((won, i) => (won ? [i] : []));
-      expect(winners).toHaveLength(1);
-      const after = await store.get(user);
-      if (winners[0]! % 2 === 0) expect(after).toBeNull();
-      else expect(after!.record).toEqual(json(enabledRecord(3000 + winners[0]!)));
-    });
+  withStore('user ids of 256 characters, with spaces, quotes and non-ASCII, are kept apart exactly', async (store) => {
+    const base = freshUser('ids');
+    const ids = [
+      `${base} "quoted" 'x'; DROP TABLE users; --`,
+      `${base} ÄÖÜ ß 用户 🔐`,
+      (base + 'x'.repeat(256)).slice(0, 256),
+      (base + 'x'.repeat(256)).slice(0, 255),
+    ];
+    for (const [i, id] of ids.entries()) expect(await store.compareAndSet(id, null, enabledRecord(i))).toBe(true);
+    for (const [i, id] of ids.entries()) expect((await store.get(id))!.record.factor!.lastStep).toBe(i);
+  });
+
+}
+
+/** Concurrent compare-and-set: exactly one winner. */
+function races<S extends TwoFactorStore>({ withStore, expect, concurrency }: Suite<S>): void {
+  withStore(`of ${concurrency} concurrent updates with one expected version, exactly one wins`, async (store) => {
+    const user = freshUser('race');
+    await store.compareAndSet(user, null, pendingRecord());
+    const { version } = (await store.get(user))!;
+    const results = await Promise.all(
+      Array.from({ length: concurrency }, (_, i) => store.compareAndSet(user, version, enabledRecord(1000 + i))),
+    );
+    const winners = results.flatMap((won, i) => (won ? [i] : []));
+    expect(winners).toHaveLength(1);
+    expect((await store.get(user))!.record).toEqual(json(enabledRecord(1000 + winners[0]!)));
+  });
+
+
+  withStore(`of ${concurrency} concurrent inserts, exactly one wins`, async (store) => {
+    const user = freshUser('insert-race');
+    const results = await Promise.all(
+      Array.from({ length: concurrency }, (_, i) => store.compareAndSet(user, null, enabledRecord(2000 + i))),
+    );
+    const winners = results.flatMap((won, i) => (won ? [i] : []));
+    expect(winners).toHaveLength(1);
+    expect((await store.get(user))!.record).toEqual(json(enabledRecord(2000 + winners[0]!)));
+  });
+
+
+  withStore(`of ${concurrency} concurrent deletes and updates with one expected version, exactly one wins`, async (store) => {
+    const user = freshUser('delete-race');
+    await store.compareAndSet(user, null, enabledRecord(1));
+    const { version } = (await store.get(user))!;
+    const results = await Promise.all(
+      Array.from({ length: concurrency }, (_, i) => store.compareAndSet(user, version, i % 2 === 0 ? null : enabledRecord(3000 + i))),
+    );
+    const winners = results.flatMap((won, i) => (won ? [i] : []));
+    expect(winners).toHaveLength(1);
+    const after = await store.get(user);
+    if (winners[0]! % 2 === 0) expect(after).toBeNull();
+    else expect(after!.record).toEqual(json(enabledRecord(3000 + winners[0]!)));
   });
 }

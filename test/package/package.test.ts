@@ -4,10 +4,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeBase32 } from '../src/base32.js';
-import { parseOtpauthUri } from '../src/uri.js';
-import { isNodeBuiltin, moduleSpecifiers, nodeOnlyReferences } from './support/browser-bundle.js';
-import { buildIfMissing, installOffline, packTarball, root, run } from './support/pack.js';
+import { decodeBase32 } from '../../src/base32.js';
+import { parseOtpauthUri } from '../../src/uri-parse.js';
+import { isNodeBuiltin, moduleSpecifiers, nodeOnlyReferences } from '../support/browser-bundle.js';
+import { buildIfMissing, installOffline, packTarball, root, run } from '../support/pack.js';
 
 const dist = join(root, 'dist');
 const rfc6238 = JSON.parse(readFileSync(join(root, 'vectors/rfc6238.json'), 'utf8')) as {

@@ -1,7 +1,7 @@
 // The vectors `/testing` hands to users' own tests: each one is the RFC's value and reproduces with the core.
 import { describe, expect, it } from 'vitest';
-import { generateHotp, generateTotp, verifyHotp, verifyTotp } from '../src/index.js';
-import { RFC4226_VECTORS, RFC6238_VECTORS, codeAt } from '../src/testing/index.js';
+import { generateHotp, generateTotp, verifyHotp, verifyTotp } from '../../src/index.js';
+import { RFC4226_VECTORS, RFC6238_VECTORS, codeAt } from '../../src/testing/index.js';
 
 describe('RFC vectors exported from /testing', () => {
   it('RFC 4226 Appendix D: the ten published HOTP values, in order', () => {

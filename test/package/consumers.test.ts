@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildIfMissing, installOffline, packTarball, root, run } from './support/pack.js';
+import { buildIfMissing, installOffline, packTarball, root, run } from '../support/pack.js';
 
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   name: string;
@@ -20,16 +20,16 @@ const TSC = join(root, 'node_modules/typescript/bin/tsc');
 // proves the loaded module works. `lib` is the loaded entry; probes may be async.
 const SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ'; // RFC 6238 SHA-1 seed: 94287082 at 59 s
 const ENTRIES: Record<string, { src: string; probe: string; expected: unknown }> = {
-  '.': { src: '../src/index.ts', probe: `lib.generateTotp('${SECRET}', { digits: 8, now: 59000 })`, expected: '94287082' },
-  './qr': { src: '../src/qr.ts', probe: `lib.renderQrSvg('otpauth://totp/a?secret=${SECRET}').slice(0, 4)`, expected: '<svg' },
+  '.': { src: '../../src/index.ts', probe: `lib.generateTotp('${SECRET}', { digits: 8, now: 59000 })`, expected: '94287082' },
+  './qr': { src: '../../src/qr.ts', probe: `lib.renderQrSvg('otpauth://totp/a?secret=${SECRET}').slice(0, 4)`, expected: '<svg' },
   './server': {
-    src: '../src/server/index.ts',
+    src: '../../src/server/index.ts',
     probe: `(await lib.createTwoFactor({ store: new lib.MemoryStore(), issuer: 'X' }).status('alice')).state`,
     expected: 'disabled',
   },
-  './testing': { src: '../src/testing/index.ts', probe: `lib.codeAt('${SECRET}', 59000, { digits: 8 })`, expected: '94287082' },
-  './stores/sqlite': { src: '../src/stores/sqlite.ts', probe: `lib.sqliteSchema().includes('CREATE TABLE')`, expected: true },
-  './stores/postgres': { src: '../src/stores/postgres.ts', probe: `lib.postgresSchema().includes('CREATE TABLE')`, expected: true },
+  './testing': { src: '../../src/testing/index.ts', probe: `lib.codeAt('${SECRET}', 59000, { digits: 8 })`, expected: '94287082' },
+  './stores/sqlite': { src: '../../src/stores/sqlite.ts', probe: `lib.sqliteSchema().includes('CREATE TABLE')`, expected: true },
+  './stores/postgres': { src: '../../src/stores/postgres.ts', probe: `lib.postgresSchema().includes('CREATE TABLE')`, expected: true },
 };
 const codeEntries = Object.keys(pkg.exports).filter((e) => e !== './package.json');
 const requirable = codeEntries.filter((e) => typeof pkg.exports[e] === 'object' && 'require' in (pkg.exports[e] as object));

@@ -2,8 +2,8 @@
 // built-in forbidden (the build must succeed), and the bundle text holds no Buffer, process. or require().
 // Both the built dist/ ESM (through the package's exports map, as a frontend resolves it) and src/.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bundleForBrowser, nodeOnlyReferences } from './support/browser-bundle.js';
-import { buildIfMissing } from './support/pack.js';
+import { bundleForBrowser, nodeOnlyReferences } from '../support/browser-bundle.js';
+import { buildIfMissing } from '../support/pack.js';
 
 beforeAll(buildIfMissing);
 

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script without declarations
-import { ENTRIES, measure } from '../scripts/size.mjs';
-import { buildIfMissing, root } from './support/pack.js';
+import { ENTRIES, measure } from '../../scripts/size.mjs';
+import { buildIfMissing, root } from '../support/pack.js';
 
 type Entry = { name: string; what: string; source: string };
 type Measured = { name: string; minBytes: number; gzipBytes: number; code: string };
@@ -53,7 +53,7 @@ describe('the measured verify-only bundle is the real thing', () => {
     try {
       const file = join(dir, 'verify-only.mjs');
       writeFileSync(file, measured.get('verify-only')!.code);
-      const lib = (await import(pathToFileURL(file).href)) as typeof import('../src/index.js');
+      const lib = (await import(pathToFileURL(file).href)) as typeof import('../../src/index.js');
       expect(Object.keys(lib).sort()).toEqual(['generateTotp', 'verifyTotp']);
       for (const { time, algorithm, totp } of rfc6238.vectors) {
         const options = { algorithm: algorithm as 'SHA1', digits: 8, now: time * 1000 };

@@ -12,13 +12,13 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseOtpauthUri } from '../src/uri.js';
-import { launchChromium } from './support/browser.js';
-import { bundleForBrowser, root } from './support/browser-bundle.js';
-import { buildIfMissing } from './support/pack.js';
-import { decodeWithJsqr, decodeWithZxing, type Raster } from './support/qr-decode.js';
+import { parseOtpauthUri } from '../../src/uri-parse.js';
+import { launchChromium } from '../support/browser.js';
+import { bundleForBrowser, root } from '../support/browser-bundle.js';
+import { buildIfMissing } from '../support/pack.js';
+import { decodeWithJsqr, decodeWithZxing, type Raster } from '../support/qr-decode.js';
 
-const FIXTURE = join(root, 'test/fixtures/browser');
+const FIXTURE = join(root, 'test/package/browser-app');
 const ARTIFACTS = join(root, 'test-artifacts');
 
 // pngjs comes with the `qrcode` dev dependency; CommonJS, no bundled types.
@@ -39,7 +39,7 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   buildIfMissing();
-  // Built-ins are not forbidden here (test/builtins.test.ts does that): this is what a frontend's esbuild makes.
+  // Built-ins are not forbidden here (test/package/builtins.test.ts does that): this is what a frontend's esbuild makes.
   const { code: app, inputs } = await bundleForBrowser(readFileSync(join(FIXTURE, 'app.js'), 'utf8'), { plugins: [] });
   expect(inputs).toEqual(expect.arrayContaining(['dist/index.js', 'dist/qr.js', 'dist/server.js']));
   const files: Record<string, [string, string]> = {
@@ -70,7 +70,7 @@ afterAll(async () => {
 });
 
 // The page's globals, for the functions below that run inside the page.
-type Lib = { core: typeof import('../src/index.js'); qr: typeof import('../src/qr.js'); server: typeof import('../src/server/index.js') };
+type Lib = { core: typeof import('../../src/index.js'); qr: typeof import('../../src/qr.js'); server: typeof import('../../src/server/index.js') };
 declare const twoFactor: Lib;
 
 describe('in headless Chromium, from the built ESM', () => {
