@@ -40,9 +40,9 @@ export function rawCommand(port: number, ...args: string[]): Promise<string> {
     socket.on('connect', () => socket.write(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`));
     socket.on('data', (chunk) => {
       reply += chunk.toString('utf8');
-      // Enough for PING (+PONG) and INFO/CLUSTER INFO (one bulk string).
+      // Enough for simple, error and integer replies and one bulk string (PING, CLUSTER INFO, KEYSLOT).
       const bulk = /^\$(\d+)\r\n/.exec(reply);
-      if ((reply.startsWith('+') || reply.startsWith('-')) && reply.endsWith('\r\n')) socket.end();
+      if (/^[+\-:]/.test(reply) && reply.endsWith('\r\n')) socket.end();
       else if (bulk && Buffer.byteLength(reply) >= bulk[0].length + Number(bulk[1]) + 2) socket.end();
     });
     socket.on('close', () => resolve(reply));

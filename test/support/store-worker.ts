@@ -1,6 +1,7 @@
 // One separate Node process of the cross-process single-use test (bundled by esbuild before it runs).
 //
 // argv[2]: JSON { kind: 'sqlite', file, table } | { kind: 'postgres', url, table }
+//          | { kind: 'redis', url, keyPrefix } | { kind: 'redis-cluster', urls, keyPrefix }
 // stdout:  "ready" once connected, then one JSON line per command
 // stdin:   one JSON line per command { userId, code, nowMs, goAtMs }: the worker sets its clock to nowMs,
 //          spins until the wall clock reaches goAtMs (so all workers start within a fraction of a
@@ -8,13 +9,19 @@
 //          compareAndSet calls lost to another writer.
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { createClient, createCluster } from 'redis';
 import { createInterface } from 'node:readline';
 import type { TwoFactorStore } from '../../src/server/index.js';
 import { PostgresStore } from '../../src/stores/postgres.js';
+import { RedisStore } from '../../src/stores/redis.js';
 import { SqliteStore } from '../../src/stores/sqlite.js';
 import { ManualClock, T0_MS, serviceOn } from './two-factor-user.js';
 
-type Config = { kind: 'sqlite'; file: string; table: string } | { kind: 'postgres'; url: string; table: string };
+type Config =
+  | { kind: 'sqlite'; file: string; table: string }
+  | { kind: 'postgres'; url: string; table: string }
+  | { kind: 'redis'; url: string; keyPrefix: string }
+  | { kind: 'redis-cluster'; urls: string[]; keyPrefix: string };
 const config = JSON.parse(process.argv[2]!) as Config;
 
 let close: () => Promise<void> | void;
@@ -24,12 +31,21 @@ if (config.kind === 'sqlite') {
   db.pragma('journal_mode = WAL');
   inner = new SqliteStore(db, { table: config.table });
   close = () => void db.close();
-} else {
+} else if (config.kind === 'postgres') {
   const pool = new pg.Pool({ connectionString: config.url, max: 2 });
   pool.on('error', () => {});
   inner = new PostgresStore(pool, { table: config.table });
   await pool.query('SELECT 1'); // connect before the start signal, not during the race
   close = () => pool.end();
+} else {
+  const client =
+    config.kind === 'redis'
+      ? createClient({ url: config.url, disableOfflineQueue: true })
+      : createCluster({ rootNodes: config.urls.map((url) => ({ url })), defaults: { disableOfflineQueue: true } });
+  client.on('error', () => {});
+  await client.connect();
+  inner = new RedisStore(client, { keyPrefix: config.keyPrefix });
+  close = () => client.close();
 }
 
 let conflicts = 0;
