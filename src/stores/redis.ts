@@ -170,7 +170,8 @@ export class RedisStore implements TwoFactorStore {
   async #call(command: string, send: () => Promise<unknown>): Promise<unknown> {
     // A reconnecting client would queue the call until the server is back (or forever): fail it now.
     if (this.#client.isReady === false) {
-      throw new TwoFactorError('STORE_ERROR', `"client" must be ready for ${command}, got a client that is reconnecting or closed`);
+      const cause = new Error('client.isReady is false: the connection is down and the client is reconnecting, or it was closed');
+      throw new TwoFactorError('STORE_ERROR', `"client" must be ready for ${command}, got a client that is reconnecting or closed`, { cause });
     }
     try {
       return await send();
