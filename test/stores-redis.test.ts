@@ -6,8 +6,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { TwoFactorError } from '../src/errors.js';
 import { DEFAULT_KEY_PREFIX, RedisStore, type RedisClient } from '../src/stores/redis.js';
 import { runStoreContract } from '../src/testing/index.js';
+import { buildIfMissing } from './support/pack.js';
 import { pendingRecord } from './support/store-fixtures.js';
 import { expectSingleUseThroughService } from './support/store-service.js';
+import { ManualClock, T0_MS, codeAt } from './support/two-factor-user.js';
 
 const REDIS_URL = process.env.TWO_FACTOR_REDIS_URL;
 
@@ -250,6 +252,24 @@ if (!REDIS_URL) {
 
     test('through the service: a code works once, then is replayed', async () => {
       await expectSingleUseThroughService(new RedisStore(client, { keyPrefix: freshPrefix() }));
+    });
+
+    test('the demo runs on Redis when given a Redis URL (REDIS_URL=… npm run demo)', async () => {
+      // The demo imports the package by name (dist/, through the exports map).
+      buildIfMissing();
+      const { start, DEMO_USER } = await import('../examples/demo/server.mjs');
+      const clock = new ManualClock(T0_MS);
+      const demo = await start({ port: 0, redisUrl: REDIS_URL, encryptionKey: new Uint8Array(32).fill(7), now: clock.now, log: () => {} });
+      try {
+        expect(demo.storage).toBe(`Redis ${new URL(REDIS_URL).href}`);
+        await client.del(`two-factor:{${DEMO_USER.id}}`);
+        const { secret } = await demo.twoFactor.beginEnrollment(DEMO_USER.id, { accountName: DEMO_USER.email });
+        expect(await demo.twoFactor.confirmEnrollment(DEMO_USER.id, codeAt(secret, clock.now()))).toMatchObject({ ok: true });
+        expect(await client.hGet(`two-factor:{${DEMO_USER.id}}`, 'record')).toMatch(/"state":"enabled"/);
+      } finally {
+        await demo.close();
+        await client.del(`two-factor:{${DEMO_USER.id}}`);
+      }
     });
   });
 }
