@@ -1,0 +1,70 @@
+// The Redis store over an ioredis client through the adapter the README shows (the same lines), on the
+// redis-server `npm test` starts (TWO_FACTOR_REDIS_URL; a missing server is a failure).
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { RedisStore, type RedisClient } from '../src/stores/redis.js';
+import { runStoreContract } from '../src/testing/index.js';
+import { pendingRecord } from './support/store-fixtures.js';
+import { expectSingleUseThroughService } from './support/store-service.js';
+
+const REDIS_URL = process.env.TWO_FACTOR_REDIS_URL;
+
+// README, "Redis with ioredis": the adapter, verbatim.
+function ioredisClient(redis: Redis): RedisClient {
+  return {
+    get isOpen() { return redis.status === 'ready'; },
+    get isReady() { return redis.status === 'ready'; },
+    hGetAll: (key) => redis.hgetall(key),
+    evalSha: (sha, { keys, arguments: args }) => redis.evalsha(sha, keys.length, ...keys, ...args),
+    eval: (script, { keys, arguments: args }) => redis.eval(script, keys.length, ...keys, ...args),
+  };
+}
+
+let prefixes = 0;
+const freshPrefix = () => `io${process.pid}-${++prefixes}:`;
+
+if (!REDIS_URL) {
+  test('the Redis store runs over ioredis against a real server', () => {
+    expect.fail('TWO_FACTOR_REDIS_URL is not set: `npm test` starts a redis-server; for one file, start one and set it');
+  });
+} else {
+  let redis: Redis;
+  beforeAll(async () => {
+    redis = new Redis(REDIS_URL, { lazyConnect: true, enableOfflineQueue: false });
+    redis.on('error', () => {});
+    await redis.connect();
+  });
+  afterAll(() => redis?.quit());
+
+  runStoreContract('RedisStore (ioredis through the README adapter)', () => new RedisStore(ioredisClient(redis), { keyPrefix: freshPrefix() }), {
+    describe,
+    it: test,
+    expect,
+  });
+
+  describe('RedisStore over ioredis', () => {
+    test('after SCRIPT FLUSH the NOSCRIPT fallback works with ioredis errors too', async () => {
+      const adapter = ioredisClient(redis);
+      let evals = 0;
+      const counting: RedisClient = { isOpen: true, hGetAll: adapter.hGetAll, evalSha: adapter.evalSha, eval: (s, o) => (evals++, adapter.eval(s, o)) };
+      const store = new RedisStore(counting, { keyPrefix: freshPrefix() });
+      await redis.script('FLUSH');
+      expect(await store.compareAndSet('u', null, pendingRecord(1))).toBe(true);
+      expect(evals).toBe(1);
+      const { version } = (await store.get('u'))!;
+      expect(await store.compareAndSet('u', version, pendingRecord(2))).toBe(true);
+      expect(evals).toBe(1);
+      expect((await store.get('u'))!.record).toEqual(pendingRecord(2));
+    });
+
+    test('a client that is not connected yet is refused naming "client"', () => {
+      const idle = new Redis(REDIS_URL, { lazyConnect: true });
+      expect(() => new RedisStore(ioredisClient(idle))).toThrow(/^"client" must be connected/);
+      idle.disconnect();
+    });
+
+    test('through the service: a code works once, then is replayed', async () => {
+      await expectSingleUseThroughService(new RedisStore(ioredisClient(redis), { keyPrefix: freshPrefix() }));
+    });
+  });
+}
