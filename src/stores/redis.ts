@@ -79,11 +79,12 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * random version in [1, 2^48) and every update adds 1, so versions do not repeat across delete and
  * re-insert (no ABA).
  *
- * Every failure of the client or server (closed or reconnecting client, dropped connection, timeout,
- * a key of another type) rejects with `STORE_ERROR`, the client's error as `cause`; a call either wrote
- * its whole record or nothing. Create the client with `disableOfflineQueue: true` so calls fail at once
- * during an outage instead of waiting for the reconnect. Keep `maxmemory-policy` at `noeviction` (or a
- * `volatile-*` policy): an evicted key is a user whose two-factor authentication silently vanished.
+ * Every failure of the client or server (closed or reconnecting client, dropped connection, socket
+ * timeout, a key of another type) rejects with `STORE_ERROR`, the client's error as `cause`; a call
+ * either wrote its whole record or nothing. Create the client as in the example, so that calls fail at
+ * once during an outage and a hung server is noticed, instead of calls waiting without end. Keep
+ * `maxmemory-policy` at `noeviction` (or a `volatile-*` policy): an evicted key is a user whose
+ * two-factor authentication silently vanished. Persistence decides what a crash can undo (README).
  *
  * @example
  * ```ts
@@ -91,7 +92,12 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * import { createTwoFactor } from '@inworkjobs/two-factor/server';
  * import { RedisStore } from '@inworkjobs/two-factor/stores/redis';
  *
- * const client = createClient({ url: process.env.REDIS_URL, disableOfflineQueue: true });
+ * const client = createClient({
+ *   url: process.env.REDIS_URL,
+ *   disableOfflineQueue: true,         // while disconnected, fail calls instead of queuing them
+ *   pingInterval: 1_000,               // keeps an idle connection talking, so that…
+ *   socket: { socketTimeout: 5_000 },  // …5 s of silence means a hung server: calls fail, it reconnects
+ * });
  * client.on('error', (err) => console.error('Redis connection failed', err));
  * await client.connect();
  * const twoFactor = createTwoFactor({ store: new RedisStore(client), issuer: 'InworkJobs' });

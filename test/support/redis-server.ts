@@ -108,6 +108,11 @@ export class RedisServer {
     this.#shell = undefined;
   }
 
+  /** SIGSTOP / SIGCONT: the server freezes with its connections open (a hung host), then carries on. */
+  signal(signal: 'SIGSTOP' | 'SIGCONT'): void {
+    process.kill(this.pid, signal);
+  }
+
   /** Kills the server (if running) without waiting; for exit handlers. */
   kill(): void {
     try {
