@@ -12,12 +12,12 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { createClient, createCluster } from 'redis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { TwoFactorStore } from '../src/server/index.js';
 import { PostgresStore } from '../src/stores/postgres.js';
 import { RedisStore } from '../src/stores/redis.js';
 import { SqliteStore } from '../src/stores/sqlite.js';
+import { connectCluster, connectRedis } from './support/redis-client.js';
 import { startCluster } from './support/redis-server.js';
 import { freshTable } from './support/store-fixtures.js';
 import { ManualClock, STEP_MS, T0_MS, codeAt, enableUser, serviceOn } from './support/two-factor-user.js';
@@ -177,9 +177,7 @@ if (PG_URL) {
 const REDIS_URL = process.env.TWO_FACTOR_REDIS_URL;
 if (REDIS_URL) {
   raceSuite('Redis server', async () => {
-    const client = createClient({ url: REDIS_URL, disableOfflineQueue: true });
-    client.on('error', () => {});
-    await client.connect();
+    const client = await connectRedis(REDIS_URL);
     const keyPrefix = `${freshTable('race')}:`;
     return { store: new RedisStore(client, { keyPrefix }), config: { kind: 'redis', url: REDIS_URL, keyPrefix }, close: () => client.close() };
   });
@@ -192,9 +190,7 @@ if (REDIS_URL) {
 raceSuite('Redis Cluster, 3 masters', async () => {
   const cluster = await startCluster(3);
   const urls = cluster.nodes.map((n) => n.url);
-  const client = createCluster({ rootNodes: urls.map((url) => ({ url })), defaults: { disableOfflineQueue: true } });
-  client.on('error', () => {});
-  await client.connect();
+  const client = await connectCluster(urls);
   const keyPrefix = `${freshTable('race')}:`;
   return {
     store: new RedisStore(client, { keyPrefix }),

@@ -1,20 +1,14 @@
 // The Redis store on a Redis Cluster of three masters on loopback (redis-server --cluster-enabled yes ×3,
 // redis-cli --cluster create), started here and killed afterwards, through node-redis's createCluster.
 // The cross-process single-use race on the same kind of cluster is in stores-multiprocess.test.ts.
-import { createClient, createCluster } from 'redis';
+import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { RedisStore, type RedisClient } from '../src/stores/redis.js';
+import { RedisStore } from '../src/stores/redis.js';
 import { runStoreContract } from '../src/testing/index.js';
+import { connectCluster, countingScripts } from './support/redis-client.js';
 import { rawCommand, startCluster } from './support/redis-server.js';
 import { pendingRecord } from './support/store-fixtures.js';
 import { expectSingleUseThroughService } from './support/store-service.js';
-
-/** The cluster client the README recommends: every node connection fails fast while disconnected. */
-export function connectCluster(urls: string[]) {
-  const client = createCluster({ rootNodes: urls.map((url) => ({ url })), defaults: { disableOfflineQueue: true } });
-  client.on('error', () => {});
-  return client.connect();
-}
 
 let cluster: Awaited<ReturnType<typeof startCluster>>;
 let client: Awaited<ReturnType<typeof connectCluster>>;
@@ -65,19 +59,12 @@ describe('RedisStore on a 3-master Redis Cluster', () => {
 
   test('every master gets the script by EVAL on its first call, then by EVALSHA (script caches are per node)', async () => {
     await Promise.all(client.masters.map(async (m) => (await client.nodeClient(m)).scriptFlush()));
-    let evals = 0;
-    let evalShas = 0;
-    const counting: RedisClient = {
-      isOpen: true,
-      hGetAll: (key) => client.hGetAll(key),
-      evalSha: (sha, options) => (evalShas++, client.evalSha(sha, options)),
-      eval: (script, options) => (evals++, client.eval(script, options)),
-    };
+    const { client: counting, counts } = countingScripts(client);
     const store = new RedisStore(counting, { keyPrefix: freshPrefix() });
     for (let i = 0; i < 30; i++) expect(await store.compareAndSet(`u${i}`, null, pendingRecord(i))).toBe(true);
     for (let i = 0; i < 30; i++) expect((await store.get(`u${i}`))!.record).toEqual(pendingRecord(i));
     // 30 users over 3 masters: one EVAL per master, the other 27 calls ran by SHA1.
-    expect([evalShas, evals]).toEqual([30, 3]);
+    expect(counts).toEqual({ evalSha: 30, eval: 3 });
   });
 
   test('through the service: a code works once, then is replayed', async () => {

@@ -2,9 +2,9 @@
 // the service accepted (TOTP steps and backup codes) is still consumed after `kill -9` of the server and a
 // restart on the same directory. The same scenario without persistence forgets them, which shows the
 // check can fail.
-import { createClient } from 'redis';
 import { afterEach, describe, expect, test } from 'vitest';
 import { RedisStore } from '../src/stores/redis.js';
+import { connectRedis as connect } from './support/redis-client.js';
 import { RedisServer } from './support/redis-server.js';
 import { ManualClock, STEP_MS, T0_MS, codeAt, enableUser, serviceOn } from './support/two-factor-user.js';
 
@@ -13,12 +13,6 @@ const servers: RedisServer[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.destroy()));
 });
-
-async function connect(url: string) {
-  const client = createClient({ url, disableOfflineQueue: true });
-  client.on('error', () => {});
-  return client.connect();
-}
 
 type Accepted = { userId: string; code: string; method: 'totp' | 'backup-code'; remaining: number };
 

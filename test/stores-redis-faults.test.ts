@@ -1,11 +1,11 @@
 // Faults under load on the Redis store: the server killed and restarted, and every connection dropped,
 // while clients keep calling verify(). Calls in the outage reject with STORE_ERROR (cause attached), no
 // record is left half-written, no code is ever accepted twice, and the same client works again afterwards.
-import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { TwoFactorError } from '../src/errors.js';
 import type { TwoFactor } from '../src/server/index.js';
 import { RedisStore } from '../src/stores/redis.js';
+import { connectRedis } from './support/redis-client.js';
 import { RedisServer, sleep } from './support/redis-server.js';
 import { ManualClock, STEP_MS, T0_MS, codeAt, enableUser, serviceOn } from './support/two-factor-user.js';
 
@@ -29,14 +29,7 @@ afterAll(async () => {
  * not fire for a command already sent); reconnect every 50 ms.
  */
 function connect(url: string) {
-  const c = createClient({
-    url,
-    disableOfflineQueue: true,
-    pingInterval: 250,
-    socket: { socketTimeout: 1_000, reconnectStrategy: 50, connectTimeout: 1_000 },
-  });
-  c.on('error', () => {});
-  return c.connect();
+  return connectRedis(url, { pingInterval: 250, socket: { socketTimeout: 1_000, reconnectStrategy: 50, connectTimeout: 1_000 } });
 }
 
 type Tally = { accepted: Map<string, number>; storeErrors: TwoFactorError[]; other: unknown[]; okAfter: number };

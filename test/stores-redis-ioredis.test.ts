@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { RedisStore, type RedisClient } from '../src/stores/redis.js';
 import { runStoreContract } from '../src/testing/index.js';
+import { countingScripts } from './support/redis-client.js';
 import { pendingRecord } from './support/store-fixtures.js';
 import { expectSingleUseThroughService } from './support/store-service.js';
 
@@ -44,16 +45,14 @@ if (!REDIS_URL) {
 
   describe('RedisStore over ioredis', () => {
     test('after SCRIPT FLUSH the NOSCRIPT fallback works with ioredis errors too', async () => {
-      const adapter = ioredisClient(redis);
-      let evals = 0;
-      const counting: RedisClient = { isOpen: true, hGetAll: adapter.hGetAll, evalSha: adapter.evalSha, eval: (s, o) => (evals++, adapter.eval(s, o)) };
+      const { client: counting, counts } = countingScripts(ioredisClient(redis));
       const store = new RedisStore(counting, { keyPrefix: freshPrefix() });
       await redis.script('FLUSH');
       expect(await store.compareAndSet('u', null, pendingRecord(1))).toBe(true);
-      expect(evals).toBe(1);
+      expect(counts.eval).toBe(1);
       const { version } = (await store.get('u'))!;
       expect(await store.compareAndSet('u', version, pendingRecord(2))).toBe(true);
-      expect(evals).toBe(1);
+      expect(counts).toEqual({ evalSha: 2, eval: 1 });
       expect((await store.get('u'))!.record).toEqual(pendingRecord(2));
     });
 

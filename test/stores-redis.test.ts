@@ -7,6 +7,7 @@ import { TwoFactorError } from '../src/errors.js';
 import { DEFAULT_KEY_PREFIX, RedisStore, type RedisClient } from '../src/stores/redis.js';
 import { runStoreContract } from '../src/testing/index.js';
 import { buildIfMissing } from './support/pack.js';
+import { connectRedis as connect, countingScripts } from './support/redis-client.js';
 import { pendingRecord } from './support/store-fixtures.js';
 import { expectSingleUseThroughService } from './support/store-service.js';
 import { ManualClock, T0_MS, codeAt } from './support/two-factor-user.js';
@@ -16,13 +17,6 @@ const REDIS_URL = process.env.TWO_FACTOR_REDIS_URL;
 // A node-redis client and cluster must satisfy the structural type the store asks for (checked by tsc).
 const typeCheck: (c: RedisClientType | RedisClusterType) => RedisClient = (c) => c;
 void typeCheck;
-
-/** The options the README recommends: fail fast while disconnected instead of queuing. */
-export function connect(url: string) {
-  const client = createClient({ url, disableOfflineQueue: true });
-  client.on('error', () => {});
-  return client.connect();
-}
 
 let prefixes = 0;
 const freshPrefix = () => `t${process.pid}-${++prefixes}:`;
@@ -99,25 +93,18 @@ if (!REDIS_URL) {
     });
 
     test('after SCRIPT FLUSH the script is sent again once (EVAL), then runs by its SHA1 (EVALSHA)', async () => {
-      let evals = 0;
-      let evalShas = 0;
-      const counting: RedisClient = {
-        isOpen: true,
-        hGetAll: (key) => client.hGetAll(key),
-        evalSha: (sha, options) => (evalShas++, client.evalSha(sha, options)),
-        eval: (script, options) => (evals++, client.eval(script, options)),
-      };
+      const { client: counting, counts } = countingScripts(client);
       const store = new RedisStore(counting, { keyPrefix: freshPrefix() });
       await client.scriptFlush();
       expect(await store.compareAndSet('u', null, pendingRecord(1))).toBe(true);
-      expect([evalShas, evals]).toEqual([1, 1]);
+      expect(counts).toEqual({ evalSha: 1, eval: 1 });
       const { version } = (await store.get('u'))!;
       expect(await store.compareAndSet('u', version, pendingRecord(2))).toBe(true);
       expect(await store.compareAndSet('u', version, pendingRecord(3))).toBe(false);
-      expect([evalShas, evals]).toEqual([3, 1]);
+      expect(counts).toEqual({ evalSha: 3, eval: 1 });
       await client.scriptFlush();
       expect(await store.compareAndSet('u', version + 1, pendingRecord(4))).toBe(true);
-      expect([evalShas, evals]).toEqual([4, 2]);
+      expect(counts).toEqual({ evalSha: 4, eval: 2 });
       expect((await store.get('u'))!.record).toEqual(pendingRecord(4));
     });
 

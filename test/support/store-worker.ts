@@ -9,11 +9,11 @@
 //          compareAndSet calls lost to another writer.
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { createClient, createCluster } from 'redis';
 import { createInterface } from 'node:readline';
 import type { TwoFactorStore } from '../../src/server/index.js';
 import { PostgresStore } from '../../src/stores/postgres.js';
 import { RedisStore } from '../../src/stores/redis.js';
+import { connectCluster, connectRedis } from './redis-client.js';
 import { SqliteStore } from '../../src/stores/sqlite.js';
 import { ManualClock, T0_MS, serviceOn } from './two-factor-user.js';
 
@@ -38,12 +38,7 @@ if (config.kind === 'sqlite') {
   await pool.query('SELECT 1'); // connect before the start signal, not during the race
   close = () => pool.end();
 } else {
-  const client =
-    config.kind === 'redis'
-      ? createClient({ url: config.url, disableOfflineQueue: true })
-      : createCluster({ rootNodes: config.urls.map((url) => ({ url })), defaults: { disableOfflineQueue: true } });
-  client.on('error', () => {});
-  await client.connect();
+  const client = config.kind === 'redis' ? await connectRedis(config.url) : await connectCluster(config.urls);
   inner = new RedisStore(client, { keyPrefix: config.keyPrefix });
   close = () => client.close();
 }
