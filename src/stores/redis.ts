@@ -15,7 +15,7 @@ export interface RedisScriptOptions {
 
 /**
  * The part of a node-redis client this store uses. A connected `createClient()` and `createCluster()`
- * (redis 6.x) satisfy it; an ioredis client does through a few lines of adapter (see the README).
+ * (redis 5.x and 6.x) satisfy it; an ioredis client does through a few lines of adapter (see the README).
  * Replies may be strings or byte arrays (a `Buffer` type mapping); anything else is a `STORE_ERROR`.
  */
 export interface RedisClient {

@@ -1,6 +1,8 @@
-// The Redis store over an ioredis client through the adapter the README shows (the same lines), on the
-// redis-server `npm test` starts (TWO_FACTOR_REDIS_URL; a missing server is a failure).
+// The Redis store over the other clients it supports, on the redis-server `npm test` starts
+// (TWO_FACTOR_REDIS_URL; a missing server is a failure): node-redis 5 (the peer range is ^5 || ^6; 6 is
+// the main suite's), and ioredis through the adapter the README shows (the same lines).
 import { Redis } from 'ioredis';
+import { createClient as createClient5 } from 'redis-5';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { RedisStore, type RedisClient } from '../src/stores/redis.js';
 import { runStoreContract } from '../src/testing/index.js';
@@ -21,6 +23,10 @@ function ioredisClient(redis: Redis): RedisClient {
   };
 }
 
+// A node-redis 5 client satisfies the structural type too (checked by tsc).
+const typeCheck5: (c: ReturnType<typeof createClient5>) => RedisClient = (c) => c;
+void typeCheck5;
+
 let prefixes = 0;
 const freshPrefix = () => `io${process.pid}-${++prefixes}:`;
 
@@ -30,12 +36,31 @@ if (!REDIS_URL) {
   });
 } else {
   let redis: Redis;
+  let client5: ReturnType<typeof createClient5>;
   beforeAll(async () => {
     redis = new Redis(REDIS_URL, { lazyConnect: true, enableOfflineQueue: false });
     redis.on('error', () => {});
     await redis.connect();
+    client5 = createClient5({ url: REDIS_URL, disableOfflineQueue: true });
+    client5.on('error', () => {});
+    await client5.connect();
   });
-  afterAll(() => redis?.quit());
+  afterAll(async () => {
+    await redis?.quit();
+    await client5?.close();
+  });
+
+  runStoreContract('RedisStore (node-redis 5 client)', () => new RedisStore(client5, { keyPrefix: freshPrefix() }), { describe, it: test, expect });
+
+  test('node-redis 5: single use through the service, and a closed client is a STORE_ERROR', async () => {
+    await expectSingleUseThroughService(new RedisStore(client5, { keyPrefix: freshPrefix() }));
+    const own = createClient5({ url: REDIS_URL });
+    own.on('error', () => {});
+    await own.connect();
+    const store = new RedisStore(own, { keyPrefix: freshPrefix() });
+    await own.close();
+    await expect(store.get('u')).rejects.toMatchObject({ code: 'STORE_ERROR' });
+  });
 
   runStoreContract('RedisStore (ioredis through the README adapter)', () => new RedisStore(ioredisClient(redis), { keyPrefix: freshPrefix() }), {
     describe,
