@@ -28,6 +28,7 @@ export default defineConfig([
       testing: 'src/testing/index.ts',
       'stores/sqlite': 'src/stores/sqlite.ts',
       'stores/postgres': 'src/stores/postgres.ts',
+      'stores/redis': 'src/stores/redis.ts',
     },
     dts: true,
     clean: true,

@@ -3,6 +3,9 @@
 //   node bench/stores.mjs --dist=DIR      another build directory with the same files
 //   node bench/stores.mjs --seconds=N     measuring time per row (default 3; plus 0.5 s warm-up)
 //   TWO_FACTOR_PG_URL=postgres://…        adds the PostgreSQL server (scripts/pg-test-server.sh start)
+//   redis-server on PATH                  adds Redis rows: a server started here on a free loopback port in a
+//                                         temporary directory (AOF, appendfsync always, then everysec), one
+//                                         node-redis connection shared by the clients, killed afterwards
 //
 // Every call is a success path that does a real compare-and-set: each client is its own user with 2FA
 // enabled and its own service instance whose manual clock moves one 30 s step before each call, so each
@@ -10,11 +13,14 @@
 // last step. Codes are computed before the timer starts. No encryption of secrets, default throttle.
 import { PGlite } from '@electric-sql/pglite';
 import Database from 'better-sqlite3';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
+import { createClient } from 'redis';
 
 const args = process.argv.slice(2);
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -28,6 +34,7 @@ const load = async (file) => {
 const { createTwoFactor, MemoryStore } = await load('server.js');
 const { SqliteStore } = await load('stores/sqlite.js');
 const { PostgresStore } = await load('stores/postgres.js');
+const { RedisStore } = await load('stores/redis.js');
 const { generateTotp } = await load('index.js');
 
 const STEP_MS = 30_000;
@@ -120,6 +127,45 @@ if (process.env.TWO_FACTOR_PG_URL) {
   });
 }
 
+/** A redis-server on a free loopback port in `dir`, killed when this process exits. */
+async function startRedis(dir, config) {
+  const port = await new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address();
+      probe.close(() => resolve(free));
+    });
+  });
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', ...config], { stdio: 'ignore' });
+  process.once('exit', () => child.kill('SIGKILL'));
+  const client = createClient({ url: `redis://127.0.0.1:${port}`, disableOfflineQueue: true, socket: { reconnectStrategy: 20 } });
+  client.on('error', () => {});
+  await client.connect();
+  await client.ping();
+  return { client, child };
+}
+
+let redisInfo = '';
+if (spawnSync('redis-server', ['--version']).status === 0) {
+  for (const fsync of ['always', 'everysec']) {
+    backends.push({
+      name: `Redis server (node-redis, 1 connection), appendfsync ${fsync}`,
+      open: async () => {
+        const redisDir = mkdtempSync(join(dir, 'redis-'));
+        const { client, child } = await startRedis(redisDir, ['--appendonly', 'yes', '--appendfsync', fsync]);
+        const version = /redis_version:(\S+)/.exec(await client.info('server'))?.[1];
+        redisInfo = `Redis ${version} on loopback, AOF on (appendfsync as in the row), no RDB snapshots`;
+        return {
+          store: new RedisStore(client, { keyPrefix: 'bench:' }),
+          close: async () => {
+            await client.close();
+            child.kill('SIGKILL');
+          },
+        };
+      },
+    });
+  }
+}
+
 const rows = [];
 for (const backend of backends) {
   const { store, close } = await backend.open();
@@ -134,7 +180,7 @@ rmSync(dir, { recursive: true, force: true });
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 console.log(`verify() through createTwoFactor, ${seconds} s per row; Node ${process.version}, ${os.cpus().length} × ${cpu}`);
-console.log([sqliteInfo, pgInfo].filter(Boolean).join('; '));
+console.log([sqliteInfo, pgInfo, redisInfo].filter(Boolean).join('; '));
 console.log('');
 console.log('| store | clients | verify()/s | p50 ms | p99 ms | calls |');
 console.log('|---|---:|---:|---:|---:|---:|');

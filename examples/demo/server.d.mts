@@ -9,6 +9,8 @@ export interface DemoOptions {
   dbFile?: string;
   /** PostgreSQL connection string: use the PostgreSQL store instead of SQLite. */
   databaseUrl?: string;
+  /** Redis URL (`redis://127.0.0.1:6379`): use the Redis store instead of SQLite (wins over `databaseUrl`). */
+  redisUrl?: string;
   /** 32-byte AES-256-GCM key for secrets at rest; default DEMO_ENCRYPTION_KEY or a key file beside the database. */
   encryptionKey?: Uint8Array;
   /** Clock, epoch milliseconds. */

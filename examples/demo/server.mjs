@@ -55,6 +55,7 @@ const PASSWORD_SCRYPT = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
  * @param {string} [options.host] default 127.0.0.1 — the demo is for this machine only
  * @param {string} [options.dbFile] SQLite file (default examples/demo/.data/demo.db); ignored with databaseUrl
  * @param {string} [options.databaseUrl] PostgreSQL connection string: use the PostgreSQL store instead
+ * @param {string} [options.redisUrl] Redis URL (redis://host:port): use the Redis store instead
  * @param {Uint8Array} [options.encryptionKey] 32-byte AES key for secrets at rest; default from
  *   DEMO_ENCRYPTION_KEY (base64) or a key file beside the database, generated on first start
  * @param {() => number} [options.now] clock, epoch milliseconds (tests pass a manual one)
@@ -68,14 +69,15 @@ export async function start(options = {}) {
     host = '127.0.0.1',
     dbFile = DEFAULT_DB_FILE,
     databaseUrl,
+    redisUrl,
     now = Date.now,
     log = (line) => console.log(line),
     maxSessions,
     maxThrottleEntries,
   } = options;
 
-  const storage = await openStorage({ dbFile, databaseUrl });
-  const key = options.encryptionKey ? { bytes: options.encryptionKey, source: 'given by the caller' } : loadEncryptionKey(databaseUrl ? DEFAULT_DB_FILE : dbFile);
+  const storage = await openStorage({ dbFile, databaseUrl, redisUrl });
+  const key = options.encryptionKey ? { bytes: options.encryptionKey, source: 'given by the caller' } : loadEncryptionKey(databaseUrl || redisUrl ? DEFAULT_DB_FILE : dbFile);
   if (!(key.bytes instanceof Uint8Array) || key.bytes.length !== 32) throw new Error('The encryption key must be 32 bytes');
 
   const twoFactor = createTwoFactor({
@@ -125,7 +127,18 @@ export async function start(options = {}) {
 
 // --- storage and keys ---------------------------------------------------------------------------------
 
-async function openStorage({ dbFile, databaseUrl }) {
+async function openStorage({ dbFile, databaseUrl, redisUrl }) {
+  if (redisUrl) {
+    const { createClient } = await import('redis');
+    const { RedisStore } = await import('@inworkjobs/two-factor/stores/redis');
+    // Fail fast while the connection is down instead of queuing requests until it is back.
+    const client = createClient({ url: redisUrl, disableOfflineQueue: true });
+    client.on('error', (error) => console.error('[demo] Redis connection failed:', error.message));
+    await client.connect();
+    const shown = new URL(redisUrl);
+    if (shown.password) shown.password = '***';
+    return { store: new RedisStore(client), description: `Redis ${shown}`, close: () => client.close() };
+  }
   if (databaseUrl) {
     const { default: pg } = await import('pg');
     const { PostgresStore } = await import('@inworkjobs/two-factor/stores/postgres');
@@ -594,7 +607,7 @@ async function readForm(req) {
 async function main() {
   const port = process.env.PORT === undefined ? 3000 : Number(process.env.PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be 0–65535, got ${process.env.PORT}`);
-  const demo = await start({ port, databaseUrl: process.env.DATABASE_URL || undefined });
+  const demo = await start({ port, databaseUrl: process.env.DATABASE_URL || undefined, redisUrl: process.env.REDIS_URL || undefined });
   console.log(
     [
       '',

@@ -3,7 +3,8 @@
 // boundary: a hand-edited row or a record of a future schema must fail loudly, not half-work).
 import { TwoFactorError } from '../errors.js';
 import { describe } from '../internal/assert.js';
-import { countBackupCodes, MAX_BACKUP_CODE_COUNT } from '../backup-codes.js';
+import { MAX_BACKUP_CODE_COUNT } from '../backup-codes.js';
+import { countBackupCodes } from '../backup-codes-string.js';
 import { MAX_SECRET_BYTES } from '../base32.js';
 import { ALGORITHM_RULE, isAlgorithm, type Algorithm } from '../algorithm.js';
 import { isDigits, MAX_DIGITS, MIN_DIGITS } from '../internal/parameters.js';

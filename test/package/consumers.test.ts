@@ -30,6 +30,12 @@ const ENTRIES: Record<string, { src: string; probe: string; expected: unknown }>
   './testing': { src: '../../src/testing/index.ts', probe: `lib.codeAt('${SECRET}', 59000, { digits: 8 })`, expected: '94287082' },
   './stores/sqlite': { src: '../../src/stores/sqlite.ts', probe: `lib.sqliteSchema().includes('CREATE TABLE')`, expected: true },
   './stores/postgres': { src: '../../src/stores/postgres.ts', probe: `lib.postgresSchema().includes('CREATE TABLE')`, expected: true },
+  // No server here: the probe is the store's own refusal of a client that is not connected.
+  './stores/redis': {
+    src: '../../src/stores/redis.ts',
+    probe: `(() => { try { new lib.RedisStore({ isOpen: false, hGetAll() {}, evalSha() {}, eval() {} }); } catch (e) { return e.code + ' ' + e.message.slice(0, 8); } })()`,
+    expected: 'INVALID_OPTION "client"',
+  },
 };
 const codeEntries = Object.keys(pkg.exports).filter((e) => e !== './package.json');
 const requirable = codeEntries.filter((e) => typeof pkg.exports[e] === 'object' && 'require' in (pkg.exports[e] as object));
@@ -109,6 +115,7 @@ function consumerSource(entries: string[]): string {
     has('./testing') && `import { ManualClock, codeAt, runStoreContract } from '${NAME}/testing';`,
     has('./stores/sqlite') && `import { SqliteStore, sqliteSchema, type SqliteDatabase } from '${NAME}/stores/sqlite';`,
     has('./stores/postgres') && `import { PostgresStore, postgresSchema, type PostgresClient } from '${NAME}/stores/postgres';`,
+    has('./stores/redis') && `import { RedisStore, DEFAULT_KEY_PREFIX, type RedisClient } from '${NAME}/stores/redis';`,
     `
 declare const console: { log(text: string): void }; // no @types/node in this project
 const algorithm: Algorithm = 'SHA1';
@@ -148,9 +155,15 @@ out.sqlite = sqliteSchema().includes('CREATE TABLE');`,
       `const client: PostgresClient = { query: async () => ({ rows: [] }) };
 const postgres: TwoFactorStore = new PostgresStore(client);
 out.postgres = postgresSchema('auth.two_factor').includes('auth');`,
+    has('./stores/redis') &&
+      `const redisClient: RedisClient = { isOpen: true, hGetAll: async () => ({}), evalSha: async () => 1, eval: async () => 1 };
+const redis: TwoFactorStore = new RedisStore(redisClient, { keyPrefix: DEFAULT_KEY_PREFIX });
+// @ts-expect-error: keyPrefix is a string
+void (() => new RedisStore(redisClient, { keyPrefix: 2 }));`,
     has('./server') && `service.status('alice').then((s) => { out.status = s.state; console.log(JSON.stringify(out)); });`,
     !has('./server') && `console.log(JSON.stringify(out));`,
     has('./server') && has('./stores/sqlite') && has('./stores/postgres') && `void [sqlite, postgres, contract];`,
+    has('./server') && has('./stores/redis') && `void redis;`,
     `export {};`,
   ]
     .filter(Boolean)

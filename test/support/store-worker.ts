@@ -1,6 +1,7 @@
 // One separate Node process of the cross-process single-use test (bundled by esbuild before it runs).
 //
 // argv[2]: JSON { kind: 'sqlite', file, table } | { kind: 'postgres', url, table }
+//          | { kind: 'redis', url, keyPrefix } | { kind: 'redis-cluster', urls, keyPrefix }
 // stdout:  "ready" once connected, then one JSON line per command
 // stdin:   one JSON line per command { userId, code, nowMs, goAtMs }: the worker sets its clock to nowMs,
 //          spins until the wall clock reaches goAtMs (so all workers start within a fraction of a
@@ -11,10 +12,16 @@ import pg from 'pg';
 import { createInterface } from 'node:readline';
 import type { TwoFactorStore } from '../../src/server/index.js';
 import { PostgresStore } from '../../src/stores/postgres.js';
+import { RedisStore } from '../../src/stores/redis.js';
+import { connectCluster, connectRedis } from './redis-client.js';
 import { SqliteStore } from '../../src/stores/sqlite.js';
 import { ManualClock, T0_MS, serviceOn } from './fixtures.js';
 
-type Config = { kind: 'sqlite'; file: string; table: string } | { kind: 'postgres'; url: string; table: string };
+type Config =
+  | { kind: 'sqlite'; file: string; table: string }
+  | { kind: 'postgres'; url: string; table: string }
+  | { kind: 'redis'; url: string; keyPrefix: string }
+  | { kind: 'redis-cluster'; urls: string[]; keyPrefix: string };
 const config = JSON.parse(process.argv[2]!) as Config;
 
 let close: () => Promise<void> | void;
@@ -24,12 +31,16 @@ if (config.kind === 'sqlite') {
   db.pragma('journal_mode = WAL');
   inner = new SqliteStore(db, { table: config.table });
   close = () => void db.close();
-} else {
+} else if (config.kind === 'postgres') {
   const pool = new pg.Pool({ connectionString: config.url, max: 2 });
   pool.on('error', () => {});
   inner = new PostgresStore(pool, { table: config.table });
   await pool.query('SELECT 1'); // connect before the start signal, not during the race
   close = () => pool.end();
+} else {
+  const client = config.kind === 'redis' ? await connectRedis(config.url) : await connectCluster(config.urls);
+  inner = new RedisStore(client, { keyPrefix: config.keyPrefix });
+  close = () => client.close();
 }
 
 let conflicts = 0;
