@@ -226,8 +226,8 @@ describe('RedisStore on a redis-server', () => {
 
   test('malformed arguments throw INVALID_OPTION and write nothing', async () => {
     const store = new RedisStore(client, { keyPrefix: freshPrefix() });
-    await expect(store.get('')).rejects.toThrow(/"userId" must be a non-empty string/);
-    await expect(store.compareAndSet('', null, pendingRecord())).rejects.toThrow(/"userId" must be a non-empty string/);
+    await expect(store.get('')).rejects.toThrow(/"userId" must be a string of 1–256 characters/);
+    await expect(store.compareAndSet('', null, pendingRecord())).rejects.toThrow(/"userId" must be a string of 1–256 characters/);
     await expect(store.compareAndSet('u', 2.5, pendingRecord())).rejects.toThrow(/"expectedVersion" must be null or a safe integer/);
     await expect(store.compareAndSet('u', null, { n: 1n } as never)).rejects.toThrow(/"next" must be null or a JSON-serialisable object/);
     expect(await store.get('u')).toBeNull();
