@@ -1,8 +1,10 @@
 // generateTotp / verifyTotp groups: this library and its peers on the same secrets and times.
 import * as OTPAuth from 'otpauth';
+import * as OTPAuthSlim from 'otpauth/slim';
 import { generateSync, verifySync } from 'otplib';
 import speakeasy from 'speakeasy';
 import { generateHOTP, verifyHOTP } from '@oslojs/otp';
+import { boundAdapter, boundValues, hmacCloneIntoValues, hmacCloneValues } from './noble-bound.mjs';
 
 // RFC 6238 Appendix B: seconds, and the 8-digit codes for SHA-1, SHA-256, SHA-512. Each hash has its
 // own seed length (20, 32, 64 bytes), as the RFC's reference code uses.
@@ -31,6 +33,11 @@ export const SECRET_COUNT = 256;
 export const TIME_COUNT = 16;
 const INPUTS = SECRET_COUNT * TIME_COUNT;
 
+/** The row ours is measured against besides the peers (see bench/noble-bound.mjs). */
+export const BOUND = 'bound: noble keyed once';
+/** Rows that time @noble/hashes itself rather than a library: never "the fastest peer". */
+export const isReference = (lib) => lib === BOUND || lib.startsWith('noble ');
+
 /**
  * Adapters: one call shape for every library. `secret` is { b32, bytes }; time in epoch ms; verify
  * returns true/false with a window of one step either side.
@@ -49,6 +56,15 @@ const adapters = {
       new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret.b32), algorithm, digits, period: 30 }).generate({ timestamp: ms }),
     verify: (secret, algorithm, ms, digits, code) =>
       new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret.b32), algorithm, digits, period: 30 })
+        .validate({ token: code, timestamp: ms, window: 1 }) !== null,
+  }),
+  'otpauth 9.5.2 slim': () => ({
+    algorithms: ALGORITHMS,
+    note: 'otpauth/slim: its pure-JS build (HMAC from bundled @noble/hashes)',
+    generate: (secret, algorithm, ms, digits) =>
+      new OTPAuthSlim.TOTP({ secret: OTPAuthSlim.Secret.fromBase32(secret.b32), algorithm, digits, period: 30 }).generate({ timestamp: ms }),
+    verify: (secret, algorithm, ms, digits, code) =>
+      new OTPAuthSlim.TOTP({ secret: OTPAuthSlim.Secret.fromBase32(secret.b32), algorithm, digits, period: 30 })
         .validate({ token: code, timestamp: ms, window: 1 }) !== null,
   }),
   'otplib 13': () => ({
@@ -83,6 +99,17 @@ const adapters = {
       for (let c = step - 1n; c <= step + 1n; c++) if (verifyHOTP(secret.bytes, c, digits, code)) return true;
       return false;
     },
+  }),
+  // Not peers: @noble/hashes driven directly, bytes in, nothing validated (bench/noble-bound.mjs). The
+  // first is the bound ours is held to; the other two are the slower ways of driving noble, SHA-1 only.
+  [BOUND]: () => boundAdapter(boundValues, 'bound, not a peer: noble keyed once (reused pad) + 1 or 3 steps cloned with _cloneInto; bytes in'),
+  'noble hmac.create + _cloneInto': () => ({
+    ...boundAdapter(hmacCloneIntoValues, 'not a peer: hmac.create per call, HMAC _cloneInto per step; bytes in'),
+    algorithms: ['SHA1'],
+  }),
+  'noble hmac.create + clone()': () => ({
+    ...boundAdapter(hmacCloneValues, 'not a peer: hmac.create per call, clone() per step; bytes in'),
+    algorithms: ['SHA1'],
   }),
 };
 
