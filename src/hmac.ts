@@ -40,6 +40,8 @@ export interface CounterMac {
   readonly work: HashState;
   /** The key block, XORed with ipad then opad; zero outside {@link counterMac}. */
   readonly pad: Uint8Array;
+  /** The same bytes as 32-bit words, so the pads are XORed a word at a time. */
+  readonly padWords: Uint32Array;
   readonly counter: Uint8Array;
   readonly digest: Uint8Array;
 }
@@ -48,12 +50,14 @@ const counterMacs: Partial<Record<Algorithm, CounterMac>> = {};
 
 function newCounterMac(hash: CHash<HashState>): CounterMac {
   const blank = hash.create();
+  const pad = new Uint8Array(hash.blockLen);
   return {
     blank,
     inner: hash.create(),
     outer: hash.create(),
     work: hash.create(),
-    pad: new Uint8Array(hash.blockLen),
+    pad,
+    padWords: new Uint32Array(pad.buffer),
     counter: new Uint8Array(8),
     digest: new Uint8Array(hash.outputLen),
   };
@@ -62,16 +66,16 @@ function newCounterMac(hash: CHash<HashState>): CounterMac {
 /** Keys the HMAC of `algorithm` for 8-byte counters. Wipe it with {@link wipeCounterMac} before returning. @internal */
 export function counterMac(algorithm: Algorithm, key: Uint8Array): CounterMac {
   const mac = (counterMacs[algorithm] ??= newCounterMac(HASHES[algorithm]));
-  const { blank, inner, outer, pad } = mac;
+  const { blank, inner, outer, pad, padWords } = mac;
   pad.fill(0);
   if (key.length > pad.length) {
     // RFC 2104 §2: a key longer than the block is hashed first; shorter keys are zero-padded.
     blank._cloneInto(mac.work).update(key);
     mac.work.digestInto(pad);
   } else pad.set(key);
-  for (let i = 0; i < pad.length; i++) pad[i]! ^= 0x36;
+  for (let i = 0; i < padWords.length; i++) padWords[i]! ^= 0x36363636;
   blank._cloneInto(inner).update(pad);
-  for (let i = 0; i < pad.length; i++) pad[i]! ^= 0x36 ^ 0x5c;
+  for (let i = 0; i < padWords.length; i++) padWords[i]! ^= 0x6a6a6a6a; // 0x36 ^ 0x5c: ipad off, opad on
   blank._cloneInto(outer).update(pad);
   pad.fill(0);
   return mac;
