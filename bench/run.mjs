@@ -15,6 +15,7 @@ if (process.argv.includes('--cpu-time')) process.env.BENCH_CPU_TIME = '1';
 const { measureGroup, sinkValue, clockName, pairedRatio } = await import('./harness.mjs');
 import { totpGroups, BOUND, isReference } from './totp.mjs';
 import { extraGroups } from './extras.mjs';
+import { measureAll } from '../scripts/size.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -115,6 +116,29 @@ for (const target of TARGETS) {
   }
 }
 
+// QR: the SVG of the same URI no larger than npm qrcode's, and rendered at least as fast.
+const QR_PEER = "qrcode 1.5.4 toString({type:'svg'})";
+const qrEntry = measured.find((m) => m.group.title.startsWith('QR SVG render'));
+const qrOurs = qrEntry?.results.find((r) => r.lib === OURS);
+const qrPeer = qrEntry?.results.find((r) => r.lib === QR_PEER);
+if (qrOurs?.opsPerSec && qrPeer?.opsPerSec) {
+  const ratio = pairedRatio(qrOurs, qrPeer);
+  targetLines.push(`| QR SVG bytes, 120-char URI | ≤ ${QR_PEER} (${qrPeer.bytes} B) | ${qrOurs.bytes} B | ${qrOurs.bytes <= qrPeer.bytes ? 'met' : 'NOT met'} |`);
+  targetLines.push(`| QR render time, 120-char URI | ≤ ${QR_PEER} | ${ratio.toFixed(2)}× its speed | ${ratio >= 1 ? 'met' : 'NOT met'} |`);
+}
+
+// Bundle sizes (scripts/size.mjs: esbuild for the browser, minified, gzip -9), measured in the same run.
+const sizes = only ? [] : await measureAll();
+const gz = (name) => sizes.find((r) => r.name === name)?.gzipBytes;
+const sizeLines = sizes.map((r) => `| ${r.name} | ${r.what} | ${r.minBytes.toLocaleString('en-US')} | ${r.gzipBytes.toLocaleString('en-US')} |`);
+if (sizes.length) {
+  const verify = gz('verify-only');
+  const budget = (label, value, goal, ok) => targetLines.push(`| ${label} | ${goal} | ${value.toLocaleString('en-US')} B gzip | ${ok ? 'met' : 'NOT met'} |`);
+  budget('bundle: generateTotp + verifyTotp', verify, '≤ 8,192 B', verify <= 8192);
+  budget('bundle: generateTotp + verifyTotp', verify, `< otpauth (${gz('otpauth')}) and otplib (${gz('otplib')})`, verify < gz('otpauth') && verify < gz('otplib'));
+  budget('bundle: /qr renderQrSvg', gz('qr-render'), '≤ 6,144 B', gz('qr-render') <= 6144);
+}
+
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 const table = [
   '| Operation | Library | ops/s (median) | vs fastest peer¹ | ± (IQR/2) | Notes |',
@@ -128,6 +152,7 @@ const markdown = [
   '',
   ...table,
   '',
+  ...(sizeLines.length ? ['| Bundle | What | min B | gzip B |', '|---|---|---:|---:|', ...sizeLines, ''] : []),
   ...(targetLines.length ? ['| Target | Goal | Measured | |', '|---|---|---:|---|', ...targetLines, ''] : []),
   `¹ Median over rounds of the ratio of the two samples taken in the same round (also for the targets).`,
   `Every library is checked against RFC 6238 Appendix B (and against the others on the timing inputs) before it is timed.`,
@@ -135,6 +160,7 @@ const markdown = [
   `code, so every library computes all three steps of the ±1 window. Measured in ${seconds.toFixed(0)} s.`,
   '',
 ];
+if (sizeLines.length) console.log(['| Bundle | What | min B | gzip B |', ...sizeLines, ''].join('\n'));
 if (targetLines.length) console.log(['| Target | Goal | Measured | |', ...targetLines].join('\n'));
 console.log(`\n(${seconds.toFixed(0)} s; sink ${sinkValue() & 0xff})`);
 // Partial (--only) and rough (--quick) runs do not replace the published table.

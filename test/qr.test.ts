@@ -5,6 +5,8 @@ import fc from 'fast-check';
 import { DEFAULT_MODULE_PX, qrModules, qrSvgDataUri, renderQrSvg, type QrErrorCorrection } from '../src/qr.js';
 import { type QrSegment, MAX_BYTES, encodeQrMatrix, utf8Bytes } from '../src/internal/qr-matrix.js';
 import { TwoFactorError } from '../src/errors.js';
+// @ts-expect-error: a plain .mjs script without declarations
+import { QR_URI, qrcodeSvg } from '../bench/qr-size.mjs';
 import {
   type Raster,
   decodeWithJsqr,
@@ -478,6 +480,15 @@ describe('decoding: 400 random otpauth URIs × L/M/Q/H with ZBar, ZXing-C++ and 
     expect(cases).toHaveLength(1600);
     expect(failures).toEqual([]);
   }, 600_000);
+});
+
+describe('SVG size against npm qrcode', () => {
+  it("the 120-character URI of the benchmark gives an SVG no larger than npm qrcode's, same symbol", () => {
+    const ours = renderQrSvg(QR_URI);
+    const theirs = qrcodeSvg(QR_URI);
+    expect(Buffer.byteLength(ours)).toBeLessThanOrEqual(Buffer.byteLength(theirs));
+    expect(theirs).toContain(`viewBox="0 0 ${qrModules(QR_URI).length + 8} ${qrModules(QR_URI).length + 8}"`);
+  });
 });
 
 describe('qrSvgDataUri', () => {
