@@ -73,6 +73,8 @@ export function counterMac(algorithm: Algorithm, key: Uint8Array): CounterMac {
     blank._cloneInto(mac.work).update(key);
     mac.work.digestInto(pad);
   } else pad.set(key);
+  // A whole block is compressed straight from `pad` (never copied into noble's buffer), so the keyed
+  // states hold the key only as their chaining values, which wipeCounterMac resets.
   for (let i = 0; i < padWords.length; i++) padWords[i]! ^= 0x36363636;
   blank._cloneInto(inner).update(pad);
   for (let i = 0; i < padWords.length; i++) padWords[i]! ^= 0x6a6a6a6a; // 0x36 ^ 0x5c: ipad off, opad on
@@ -106,10 +108,15 @@ export function truncatedMac(mac: CounterMac, hi: number, lo: number): number {
   return ((digest[o]! & 0x7f) << 24) | (digest[o + 1]! << 16) | (digest[o + 2]! << 8) | digest[o + 3]!;
 }
 
-/** Zeroes every key-derived state and byte of a {@link CounterMac} (noble's `destroy` zeroes a state and its buffer). @internal */
+/**
+ * Removes every key-derived value from a {@link CounterMac}: the keyed states go back to the initial
+ * hash value (a clone of the blank state), the scratch state is zeroed with its buffer (noble's
+ * `destroy`; the next clone revives it), and the digest bytes are zeroed.
+ * @internal
+ */
 export function wipeCounterMac(mac: CounterMac): void {
-  mac.inner.destroy();
-  mac.outer.destroy();
+  mac.blank._cloneInto(mac.inner);
+  mac.blank._cloneInto(mac.outer);
   mac.work.destroy();
   mac.digest.fill(0);
 }
