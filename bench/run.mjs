@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 if (process.argv.includes('--cpu-time')) process.env.BENCH_CPU_TIME = '1';
 const { measureGroup, sinkValue, clockName, pairedRatio } = await import('./harness.mjs');
-import { totpGroups, BOUND, isReference } from './totp.mjs';
+import { totpGroups, BOUND, OURS_BYTES, isReference } from './totp.mjs';
 import { extraGroups } from './extras.mjs';
 import { measureAll } from '../scripts/size.mjs';
 
@@ -55,6 +55,7 @@ const TARGETS = [
   { title: 'verifyTotp SHA1', peers: ['otpauth 9.5.2'], ratio: 1.6 },
   { title: 'verifyTotp SHA1', peers: PURE_JS, ratio: 2 },
   { title: 'verifyTotp SHA1', peers: [BOUND], ratio: 0.9 },
+  { title: 'verifyTotp SHA1', peers: [BOUND], ratio: 0.9, ours: OURS_BYTES },
   { title: 'verifyTotp SHA256', peers: ['otpauth 9.5.2'], ratio: 1.4 },
   { title: 'verifyTotp SHA512', peers: ['otpauth 9.5.2'], ratio: 0.6 },
   { title: 'generateTotp SHA1', peers: ['otpauth 9.5.2'], ratio: 0.9 },
@@ -106,13 +107,14 @@ function printGroup(group, results) {
 const targetLines = [];
 for (const target of TARGETS) {
   const entry = measured.find((m) => m.group.title.startsWith(`${target.title} `) || m.group.title === target.title);
-  const ours = entry?.results.find((r) => r.lib === OURS);
+  const ours = entry?.results.find((r) => r.lib === (target.ours ?? OURS));
   if (!ours?.opsPerSec) continue;
   for (const name of target.peers) {
     const peer = entry.results.find((r) => r.lib === name);
     if (!peer?.opsPerSec) continue;
     const ratio = pairedRatio(ours, peer);
-    targetLines.push(`| ${target.title} | ≥ ${target.ratio}× ${name} | ${ratio.toFixed(2)}× | ${ratio >= target.ratio ? 'met' : 'NOT met'} |`);
+    const title = target.ours ? `${target.title} (${target.ours})` : target.title;
+    targetLines.push(`| ${title} | ≥ ${target.ratio}× ${name} | ${ratio.toFixed(2)}× | ${ratio >= target.ratio ? 'met' : 'NOT met'} |`);
   }
 }
 

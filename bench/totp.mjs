@@ -36,7 +36,8 @@ const INPUTS = SECRET_COUNT * TIME_COUNT;
 /** The row ours is measured against besides the peers (see bench/noble-bound.mjs). */
 export const BOUND = 'bound: noble keyed once';
 /** Rows that time @noble/hashes itself rather than a library: never "the fastest peer". */
-export const isReference = (lib) => lib === BOUND || lib.startsWith('noble ');
+export const OURS_BYTES = '@inworkjobs/two-factor, bytes in';
+export const isReference = (lib) => lib === BOUND || lib === OURS_BYTES || lib.startsWith('noble ');
 
 /**
  * Adapters: one call shape for every library. `secret` is { b32, bytes }; time in epoch ms; verify
@@ -48,6 +49,14 @@ const adapters = {
     generate: (secret, algorithm, ms, digits) => core.generateTotp(secret.b32, { algorithm, digits, now: ms }),
     verify: (secret, algorithm, ms, digits, code) =>
       core.verifyTotp(secret.b32, code, { algorithm, digits, now: ms, window: 1 }).valid,
+  }),
+  // The same calls with the secret as bytes: no base32 decoding, as the bound below takes it.
+  [OURS_BYTES]: (core) => ({
+    algorithms: ALGORITHMS,
+    note: 'not a peer: the secret as a Uint8Array (no base32 decoding), like the bound',
+    generate: (secret, algorithm, ms, digits) => core.generateTotp(secret.bytes, { algorithm, digits, now: ms }),
+    verify: (secret, algorithm, ms, digits, code) =>
+      core.verifyTotp(secret.bytes, code, { algorithm, digits, now: ms, window: 1 }).valid,
   }),
   'otpauth 9.5.2': () => ({
     algorithms: ALGORITHMS,
