@@ -33,6 +33,18 @@ export const SECRET_COUNT = 256;
 export const TIME_COUNT = 16;
 const INPUTS = SECRET_COUNT * TIME_COUNT;
 
+/** otpauth's node build and its slim build have the same API. */
+function otpauthAdapter(lib, note) {
+  const totp = (secret, algorithm, digits) => new lib.TOTP({ secret: lib.Secret.fromBase32(secret.b32), algorithm, digits, period: 30 });
+  return {
+    algorithms: ALGORITHMS,
+    note,
+    generate: (secret, algorithm, ms, digits) => totp(secret, algorithm, digits).generate({ timestamp: ms }),
+    verify: (secret, algorithm, ms, digits, code) =>
+      totp(secret, algorithm, digits).validate({ token: code, timestamp: ms, window: 1 }) !== null,
+  };
+}
+
 /** The row ours is measured against besides the peers (see bench/noble-bound.mjs). */
 export const BOUND = 'bound: noble keyed once';
 /** Rows that time @noble/hashes itself rather than a library: never "the fastest peer". */
@@ -58,24 +70,8 @@ const adapters = {
     verify: (secret, algorithm, ms, digits, code) =>
       core.verifyTotp(secret.bytes, code, { algorithm, digits, now: ms, window: 1 }).valid,
   }),
-  'otpauth 9.5.2': () => ({
-    algorithms: ALGORITHMS,
-    note: 'HMAC from node:crypto on Node',
-    generate: (secret, algorithm, ms, digits) =>
-      new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret.b32), algorithm, digits, period: 30 }).generate({ timestamp: ms }),
-    verify: (secret, algorithm, ms, digits, code) =>
-      new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret.b32), algorithm, digits, period: 30 })
-        .validate({ token: code, timestamp: ms, window: 1 }) !== null,
-  }),
-  'otpauth 9.5.2 slim': () => ({
-    algorithms: ALGORITHMS,
-    note: 'otpauth/slim: its pure-JS build (HMAC from bundled @noble/hashes)',
-    generate: (secret, algorithm, ms, digits) =>
-      new OTPAuthSlim.TOTP({ secret: OTPAuthSlim.Secret.fromBase32(secret.b32), algorithm, digits, period: 30 }).generate({ timestamp: ms }),
-    verify: (secret, algorithm, ms, digits, code) =>
-      new OTPAuthSlim.TOTP({ secret: OTPAuthSlim.Secret.fromBase32(secret.b32), algorithm, digits, period: 30 })
-        .validate({ token: code, timestamp: ms, window: 1 }) !== null,
-  }),
+  'otpauth 9.5.2': () => otpauthAdapter(OTPAuth, 'HMAC from node:crypto on Node'),
+  'otpauth 9.5.2 slim': () => otpauthAdapter(OTPAuthSlim, 'otpauth/slim: its pure-JS build, HMAC from @noble/hashes'),
   'otplib 13': () => ({
     algorithms: ALGORITHMS,
     note: 'generateSync/verifySync, default noble plugin; window as epochTolerance 30 s',
