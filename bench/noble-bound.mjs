@@ -51,6 +51,38 @@ export function boundValues(key, algorithm, step, count) {
   return out;
 }
 
+/**
+ * Issue 14's prototype: the two keyed states made with `create()` per call (the whole pad in one
+ * `update`), then `_cloneInto` one scratch state per step. A looser bound than boundValues.
+ */
+const protoState = {};
+export function prototypeValues(key, algorithm, step, count) {
+  const hash = HASHES[algorithm];
+  const s = (protoState[algorithm] ??= { pad: new Uint8Array(hash.blockLen), counter: new Uint8Array(8), digest: new Uint8Array(hash.outputLen), work: undefined });
+  const { pad, counter, digest } = s;
+  pad.fill(0);
+  pad.set(key.length > pad.length ? hash(key) : key);
+  for (let i = 0; i < pad.length; i++) pad[i] ^= 0x36;
+  const inner = hash.create().update(pad);
+  for (let i = 0; i < pad.length; i++) pad[i] ^= 0x6a;
+  const outer = hash.create().update(pad);
+  const out = [];
+  for (let k = 0; k < count; k++) {
+    const t = step + k;
+    const hi = Math.floor(t / 2 ** 32);
+    counter[0] = hi >>> 24; counter[1] = hi >>> 16; counter[2] = hi >>> 8; counter[3] = hi;
+    counter[4] = t >>> 24; counter[5] = t >>> 16; counter[6] = t >>> 8; counter[7] = t;
+    s.work = inner._cloneInto(s.work);
+    s.work.update(counter);
+    s.work.digestInto(digest);
+    s.work = outer._cloneInto(s.work);
+    s.work.update(digest);
+    s.work.digestInto(digest);
+    out.push(truncate(digest));
+  }
+  return out;
+}
+
 const counterBytes = (t) => {
   const c = new Uint8Array(8);
   new DataView(c.buffer).setUint32(0, Math.floor(t / 2 ** 32));

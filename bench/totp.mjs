@@ -4,7 +4,7 @@ import * as OTPAuthSlim from 'otpauth/slim';
 import { generateSync, verifySync } from 'otplib';
 import speakeasy from 'speakeasy';
 import { generateHOTP, verifyHOTP } from '@oslojs/otp';
-import { boundAdapter, boundValues, hmacCloneIntoValues, hmacCloneValues } from './noble-bound.mjs';
+import { boundAdapter, boundValues, hmacCloneIntoValues, hmacCloneValues, prototypeValues } from './noble-bound.mjs';
 
 // RFC 6238 Appendix B: seconds, and the 8-digit codes for SHA-1, SHA-256, SHA-512. Each hash has its
 // own seed length (20, 32, 64 bytes), as the RFC's reference code uses.
@@ -49,6 +49,7 @@ function otpauthAdapter(lib, note) {
 export const BOUND = 'bound: noble keyed once';
 /** Rows that time @noble/hashes itself rather than a library: never "the fastest peer". */
 export const OURS_BYTES = '@inworkjobs/two-factor, bytes in';
+export const PROTOTYPE_BOUND = 'noble create() per call (issue prototype)';
 export const isReference = (lib) => lib === BOUND || lib === OURS_BYTES || lib.startsWith('noble ');
 
 /**
@@ -108,6 +109,10 @@ const adapters = {
   // Not peers: @noble/hashes driven directly, bytes in, nothing validated (bench/noble-bound.mjs). The
   // first is the bound ours is held to; the other two are the slower ways of driving noble, SHA-1 only.
   [BOUND]: () => boundAdapter(boundValues, 'bound, not a peer: noble keyed once (reused pad) + 1 or 3 steps cloned with _cloneInto; bytes in'),
+  [PROTOTYPE_BOUND]: () => ({
+    ...boundAdapter(prototypeValues, "not a peer: issue 14's prototype, create() per call for the keyed states + _cloneInto per step; bytes in"),
+    algorithms: ['SHA1'],
+  }),
   'noble hmac.create + _cloneInto': () => ({
     ...boundAdapter(hmacCloneIntoValues, 'not a peer: hmac.create per call, HMAC _cloneInto per step; bytes in'),
     algorithms: ['SHA1'],
