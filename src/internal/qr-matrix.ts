@@ -42,7 +42,7 @@ for (let i = 0; i < ALPHANUMERIC.length; i++) ALNUM_VALUE[ALPHANUMERIC.charCodeA
  * (position, mode) with per-character costs in sixths of a bit (numeric 10/3, alphanumeric 11/2,
  * byte 8) and a mode indicator plus count field for every new segment.
  */
-export function splitSegments(bytes: readonly number[], version: number): QrSegment[] {
+function splitSegments(bytes: readonly number[], version: number): QrSegment[] {
   const versionClass = versionClassOf(version);
   const n = bytes.length;
   const cost = new Float64Array(3 * n);
