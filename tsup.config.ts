@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
-import { stubQrcodeSvgFs } from './scripts/stub-qrcode-svg-fs.js';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 
@@ -10,10 +9,8 @@ const common = {
   target: 'es2022',
   // base32-encode is ESM-only: left external, esbuild's CJS interop wraps require(esm) twice and the
   // default import stops being a function (evanw/esbuild#4102). Bundling it avoids that.
-  // qrcode-svg is CommonJS with a `require('fs')` in a method never called: bundled with that import
-  // stubbed, /qr has no Node built-in and loads as plain ESM in a browser (see scripts/stub-qrcode-svg-fs.ts).
-  noExternal: ['base32-encode', 'qrcode-svg'],
-  esbuildPlugins: [stubQrcodeSvgFs],
+  // lean-qr (the QR encoder) stays external: a runtime dependency with its own ESM and CJS builds.
+  noExternal: ['base32-encode'],
   // Shared chunks in CJS too, so the entries share one copy of the core instead of one each.
   splitting: true,
 };

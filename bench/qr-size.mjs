@@ -1,40 +1,39 @@
-// SVG size and render time for one typical otpauth URI (130 characters): this library's renderQrSvg
-// against qrcode-svg (default and join:true) and the npm `qrcode` package. All four keep the
-// 4-module quiet zone. Run: node bench/qr-size.mjs   (src/qr.ts is bundled on the fly with esbuild)
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import QRCodeSvg from 'qrcode-svg';
+// SVG size and render time for one typical 120-character otpauth URI at error correction M with a
+// 4-module quiet zone: this library's renderQrSvg (from the built dist/) against npm `qrcode` and the
+// encoders weighed for issue 14 with their own SVG output. `npm run bench` times the same renderers in
+// its QR group (bench/extras.mjs); this script is the quick stand-alone version.
+//   node bench/qr-size.mjs        (needs dist/: npx tsup)
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import QRCode from 'qrcode';
+import { correction, generate } from 'lean-qr';
+import { toSvgSource } from 'lean-qr/extras/svg';
+import { renderSVG } from 'uqr';
+import { encodeQR } from '@paulmillr/qr';
 
-const URI =
-  'otpauth://totp/InworkJobs:alice1%40example.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' +
-  '&issuer=InworkJobs&algorithm=SHA256&digits=8';
-if (URI.length !== 130) throw new Error(`URI is ${URI.length} characters, expected 130`);
+/** The URI every QR comparison uses (the issue's "same 120-character otpauth URI"). */
+export const QR_URI =
+  'otpauth://totp/InworkJobs:alice12%40example.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=InworkJobs&algorithm=SHA1';
+if (QR_URI.length !== 120) throw new Error(`QR_URI is ${QR_URI.length} characters, expected 120`);
 
-async function loadOurs() {
-  const dir = mkdtempSync(join(tmpdir(), 'qr-bench-'));
-  const outfile = join(dir, 'qr.mjs');
-  const root = new URL('..', import.meta.url).pathname;
-  await build({ entryPoints: [join(root, 'src/qr.ts')], bundle: true, format: 'esm', platform: 'node', outfile, logLevel: 'warning' });
-  try {
-    return await import(pathToFileURL(outfile).href);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function qrcodeToString(text) {
+/** npm qrcode's SVG: its toString calls back synchronously. */
+export function qrcodeSvg(text) {
   let out;
-  QRCode.toString(text, { type: 'svg' }, (err, svg) => {
+  QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 }, (err, svg) => {
     if (err) throw err;
     out = svg;
   });
   if (out === undefined) throw new Error('qrcode.toString did not call back synchronously');
   return out;
 }
+
+/** The peers, each at level M (no boosting) with a 4-module quiet zone, through its own SVG writer. */
+export const QR_PEERS = {
+  "qrcode 1.5.4 toString({type:'svg'})": qrcodeSvg,
+  'lean-qr 2.7.4 toSvgSource': (text) =>
+    toSvgSource(generate(text, { minCorrectionLevel: correction.M, maxCorrectionLevel: correction.M }), { pad: 4 }),
+  'uqr 0.1.3 renderSVG': (text) => renderSVG(text, { ecc: 'M', boostEcc: false, border: 4 }),
+  "@paulmillr/qr 0.3.0 encodeQR('svg')": (text) => encodeQR(text, 'svg', { ecc: 'medium', border: 4 }),
+};
 
 function msPerCall(fn) {
   for (let i = 0; i < 50; i++) fn(); // warm-up
@@ -49,18 +48,14 @@ function msPerCall(fn) {
   return rounds[rounds.length >> 1];
 }
 
-const { renderQrSvg } = await loadOurs();
-const candidates = [
-  ['@inworkjobs/two-factor renderQrSvg', () => renderQrSvg(URI)],
-  ['qrcode-svg 1.1.0 default', () => new QRCodeSvg({ content: URI }).svg()],
-  ['qrcode-svg 1.1.0 join:true', () => new QRCodeSvg({ content: URI, join: true }).svg()],
-  ["qrcode 1.5.4 toString({type:'svg'})", () => qrcodeToString(URI)],
-];
-
-console.log(`URI: ${URI.length} characters, error correction M, 4-module quiet zone\n`);
-console.log('| renderer | SVG bytes | ms per SVG (median of 9×100) |');
-console.log('|---|---:|---:|');
-for (const [name, fn] of candidates) {
-  const bytes = new TextEncoder().encode(fn()).length;
-  console.log(`| ${name} | ${bytes.toLocaleString('en')} | ${msPerCall(fn).toFixed(2)} |`);
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { renderQrSvg } = await import(pathToFileURL(fileURLToPath(new URL('../dist/qr.js', import.meta.url))).href);
+  const candidates = [['@inworkjobs/two-factor renderQrSvg', (t) => renderQrSvg(t)], ...Object.entries(QR_PEERS)];
+  console.log(`URI: ${QR_URI.length} characters, error correction M, 4-module quiet zone\n`);
+  console.log('| renderer | SVG bytes | ms per SVG (median of 9×100) |');
+  console.log('|---|---:|---:|');
+  for (const [name, fn] of candidates) {
+    const bytes = new TextEncoder().encode(fn(QR_URI)).length;
+    console.log(`| ${name} | ${bytes.toLocaleString('en')} | ${msPerCall(() => fn(QR_URI)).toFixed(3)} |`);
+  }
 }

@@ -1,8 +1,10 @@
 // generateTotp / verifyTotp groups: this library and its peers on the same secrets and times.
 import * as OTPAuth from 'otpauth';
+import * as OTPAuthSlim from 'otpauth/slim';
 import { generateSync, verifySync } from 'otplib';
 import speakeasy from 'speakeasy';
 import { generateHOTP, verifyHOTP } from '@oslojs/otp';
+import { boundAdapter, boundValues, hmacCloneIntoValues, hmacCloneValues, prototypeValues } from './noble-bound.mjs';
 
 // RFC 6238 Appendix B: seconds, and the 8-digit codes for SHA-1, SHA-256, SHA-512. Each hash has its
 // own seed length (20, 32, 64 bytes), as the RFC's reference code uses.
@@ -31,6 +33,25 @@ export const SECRET_COUNT = 256;
 export const TIME_COUNT = 16;
 const INPUTS = SECRET_COUNT * TIME_COUNT;
 
+/** otpauth's node build and its slim build have the same API. */
+function otpauthAdapter(lib, note) {
+  const totp = (secret, algorithm, digits) => new lib.TOTP({ secret: lib.Secret.fromBase32(secret.b32), algorithm, digits, period: 30 });
+  return {
+    algorithms: ALGORITHMS,
+    note,
+    generate: (secret, algorithm, ms, digits) => totp(secret, algorithm, digits).generate({ timestamp: ms }),
+    verify: (secret, algorithm, ms, digits, code) =>
+      totp(secret, algorithm, digits).validate({ token: code, timestamp: ms, window: 1 }) !== null,
+  };
+}
+
+/** The row ours is measured against besides the peers (see bench/noble-bound.mjs). */
+export const BOUND = 'bound: noble keyed once';
+/** Rows that time @noble/hashes itself rather than a library: never "the fastest peer". */
+export const OURS_BYTES = '@inworkjobs/two-factor, bytes in';
+export const PROTOTYPE_BOUND = 'noble create() per call (issue prototype)';
+export const isReference = (lib) => lib === BOUND || lib === OURS_BYTES || lib.startsWith('noble ');
+
 /**
  * Adapters: one call shape for every library. `secret` is { b32, bytes }; time in epoch ms; verify
  * returns true/false with a window of one step either side.
@@ -42,15 +63,16 @@ const adapters = {
     verify: (secret, algorithm, ms, digits, code) =>
       core.verifyTotp(secret.b32, code, { algorithm, digits, now: ms, window: 1 }).valid,
   }),
-  'otpauth 9.5.2': () => ({
+  // The same calls with the secret as bytes: no base32 decoding, as the bound below takes it.
+  [OURS_BYTES]: (core) => ({
     algorithms: ALGORITHMS,
-    note: 'HMAC from node:crypto on Node',
-    generate: (secret, algorithm, ms, digits) =>
-      new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret.b32), algorithm, digits, period: 30 }).generate({ timestamp: ms }),
+    note: 'not a peer: the secret as a Uint8Array (no base32 decoding), like the bound',
+    generate: (secret, algorithm, ms, digits) => core.generateTotp(secret.bytes, { algorithm, digits, now: ms }),
     verify: (secret, algorithm, ms, digits, code) =>
-      new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret.b32), algorithm, digits, period: 30 })
-        .validate({ token: code, timestamp: ms, window: 1 }) !== null,
+      core.verifyTotp(secret.bytes, code, { algorithm, digits, now: ms, window: 1 }).valid,
   }),
+  'otpauth 9.5.2': () => otpauthAdapter(OTPAuth, 'HMAC from node:crypto on Node'),
+  'otpauth 9.5.2 slim': () => otpauthAdapter(OTPAuthSlim, 'otpauth/slim: its pure-JS build, HMAC from @noble/hashes'),
   'otplib 13': () => ({
     algorithms: ALGORITHMS,
     note: 'generateSync/verifySync, default noble plugin; window as epochTolerance 30 s',
@@ -83,6 +105,21 @@ const adapters = {
       for (let c = step - 1n; c <= step + 1n; c++) if (verifyHOTP(secret.bytes, c, digits, code)) return true;
       return false;
     },
+  }),
+  // Not peers: @noble/hashes driven directly, bytes in, nothing validated (bench/noble-bound.mjs). The
+  // first is the bound ours is held to; the other two are the slower ways of driving noble, SHA-1 only.
+  [BOUND]: () => boundAdapter(boundValues, 'bound, not a peer: noble keyed once (reused pad) + 1 or 3 steps cloned with _cloneInto; bytes in'),
+  [PROTOTYPE_BOUND]: () => ({
+    ...boundAdapter(prototypeValues, "not a peer: issue 14's prototype, create() per call for the keyed states + _cloneInto per step; bytes in"),
+    algorithms: ['SHA1'],
+  }),
+  'noble hmac.create + _cloneInto': () => ({
+    ...boundAdapter(hmacCloneIntoValues, 'not a peer: hmac.create per call, HMAC _cloneInto per step; bytes in'),
+    algorithms: ['SHA1'],
+  }),
+  'noble hmac.create + clone()': () => ({
+    ...boundAdapter(hmacCloneValues, 'not a peer: hmac.create per call, clone() per step; bytes in'),
+    algorithms: ['SHA1'],
   }),
 };
 

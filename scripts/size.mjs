@@ -17,6 +17,11 @@ export const ENTRIES = [
   },
   { name: 'core', what: "export * from '@inworkjobs/two-factor'", source: `export * from '@inworkjobs/two-factor';` },
   { name: 'qr', what: "export * from '@inworkjobs/two-factor/qr'", source: `export * from '@inworkjobs/two-factor/qr';` },
+  {
+    name: 'qr-render',
+    what: 'renderQrSvg from @inworkjobs/two-factor/qr (lean-qr included)',
+    source: `export { renderQrSvg } from '@inworkjobs/two-factor/qr';`,
+  },
   { name: 'server', what: "export * from '@inworkjobs/two-factor/server'", source: `export * from '@inworkjobs/two-factor/server';` },
   {
     name: 'otpauth',
@@ -29,6 +34,14 @@ export const ENTRIES = [
     what: 'otplib: generateSync + verifySync',
     source: `export { generateSync, verifySync } from 'otplib';`,
   },
+  {
+    name: 'qrcode',
+    what: "npm qrcode: toString (its SVG renderer)",
+    source: `export { toString } from 'qrcode';`,
+  },
+  { name: 'uqr', what: 'uqr: renderSVG', source: `export { renderSVG } from 'uqr';` },
+  { name: 'lean-qr', what: 'lean-qr: generate + toSvgSource (extras/svg)', source: `export { generate } from 'lean-qr'; export { toSvgSource } from 'lean-qr/extras/svg';` },
+  { name: '@paulmillr/qr', what: "@paulmillr/qr: encodeQR (text → svg)", source: `export { default } from '@paulmillr/qr';` },
   {
     name: '@oslojs/otp',
     what: '@oslojs/otp: generateTOTP + verifyTOTP (SHA-1 only)',
@@ -70,8 +83,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     console.log(JSON.stringify(rows.map(({ code, ...row }) => row), null, 2));
   } else {
     const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-    console.log(`${'entry'.padEnd(13)} ${'min'.padStart(9)} ${'gzip'.padStart(9)} ${'gzip B'.padStart(7)}  what`);
-    for (const r of rows) console.log(`${r.name.padEnd(13)} ${kb(r.minBytes).padStart(9)} ${kb(r.gzipBytes).padStart(9)} ${String(r.gzipBytes).padStart(7)}  ${r.what}`);
+    console.log(`${'entry'.padEnd(14)} ${'min'.padStart(9)} ${'gzip'.padStart(9)} ${'gzip B'.padStart(7)}  what`);
+    for (const r of rows) console.log(`${r.name.padEnd(14)} ${kb(r.minBytes).padStart(9)} ${kb(r.gzipBytes).padStart(9)} ${String(r.gzipBytes).padStart(7)}  ${r.what}`);
     console.log('esbuild, platform browser, ESM, minified; gzip level 9. Ours from dist/ through the exports map.');
   }
 }

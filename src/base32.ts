@@ -82,7 +82,8 @@ export function decodeBase32Field(text: unknown, field: string): Uint8Array {
     fail('INVALID_SECRET', field, 'base32 of a valid length (not 1, 3 or 6 mod 8)', text);
   }
   if (bytes > MAX_SECRET_BYTES) fail('INVALID_SECRET', field, `at most ${MAX_SECRET_BYTES} bytes`, out.subarray(0, bytes));
-  return out.slice(0, bytes);
+  // Whitespace, hyphens and padding leave `out` longer than the bytes; otherwise it is returned as is.
+  return bytes === out.length ? out : out.slice(0, bytes);
 }
 
 /**

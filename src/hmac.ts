@@ -1,126 +1,122 @@
-// Algorithm → hash table, and HMAC (RFC 2104) keyed once and reused for every counter of a window.
+// Algorithm → hash table, and HMAC (RFC 2104) on @noble/hashes, keyed once per call and reused for
+// every counter of a window. The hashes are noble's audited code; this file only arranges their public
+// `create` / `update` / `digestInto` / `_cloneInto` calls so the OTP path allocates as little as noble allows.
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha1 } from '@noble/hashes/legacy.js';
+import { sha256, sha512 } from '@noble/hashes/sha2.js';
+import type { CHash, Hash } from '@noble/hashes/utils.js';
 import type { Algorithm } from './algorithm.js';
-import { HASH_SPECS, hashWords, wordsToBytes, type HashSpec } from './internal/sha.js';
-
-const IPAD = 0x36363636;
-const OPAD = 0x5c5c5c5c;
 
 /**
- * An HMAC key schedule: the hash states after the ipad and opad blocks (RFC 2104 §2 steps 1–4), so each
- * message costs only its own compressions, plus the scratch words every message reuses. One per
- * algorithm, reused by every call: the OTP functions are synchronous, so no two calls interleave, and
- * each wipes it before returning ({@link wipeCounterMac}). Allocating these small arrays per call cost
- * as much as the compressions.
+ * A noble hash instance, through its public `Hash` type. `_cloneInto` is declared there and is what
+ * noble's own HMAC and PBKDF2 use to reuse a keyed state without allocating a new object.
+ */
+type HashState = Hash<HashState>;
+
+const HASHES: Record<Algorithm, CHash<HashState>> = { SHA1: sha1, SHA256: sha256, SHA512: sha512 };
+
+/**
+ * An HMAC key schedule for 8-byte counters (RFC 2104 §2 steps 1–4 done once): noble hash states after
+ * the ipad and the opad block, a scratch state each step is cloned into, and the byte buffers every
+ * step reuses. One per algorithm, reused by every call: the OTP functions are synchronous, so no two
+ * calls interleave, and each wipes it before returning ({@link wipeCounterMac}).
  * @internal
  */
 export interface CounterMac {
-  readonly spec: HashSpec;
-  readonly inner: Int32Array;
-  readonly outer: Int32Array;
-  readonly state: Int32Array;
-  readonly block: Int32Array;
-  readonly keyWords: Int32Array;
+  /** Never updated: the initial hash value that the keyed states are reset from. */
+  readonly blank: HashState;
+  readonly inner: HashState;
+  readonly outer: HashState;
+  readonly work: HashState;
+  /** The key block, XORed with ipad then opad; zero outside {@link counterMac}. */
+  readonly pad: Uint8Array;
+  /** The same bytes as 32-bit words, so the pads are XORed a word at a time. */
+  readonly padWords: Uint32Array;
+  readonly counter: Uint8Array;
+  readonly digest: Uint8Array;
 }
 
 const counterMacs: Partial<Record<Algorithm, CounterMac>> = {};
 
-function keyBlock(spec: HashSpec, key: Uint8Array, words: Int32Array): void {
-  words.fill(0);
-  if (key.length > spec.blockWords * 4) {
-    // RFC 2104 §2: a key longer than the block is hashed first.
-    const digest = hashWords(spec, key);
-    words.set(digest);
-    digest.fill(0);
-  } else {
-    // Shorter keys are zero-padded to the block.
-    for (let i = 0; i < key.length; i++) words[i >> 2]! |= key[i]! << (24 - 8 * (i & 3));
-  }
-}
-
-function padState(spec: HashSpec, key: Int32Array, pad: number, state: Int32Array, block: Int32Array): void {
-  for (let i = 0; i < block.length; i++) block[i] = key[i]! ^ pad;
-  state.set(spec.initial());
-  spec.compress(state, block, 0);
+function newCounterMac(hash: CHash<HashState>): CounterMac {
+  const blank = hash.create();
+  const pad = new Uint8Array(hash.blockLen);
+  return {
+    blank,
+    inner: hash.create(),
+    outer: hash.create(),
+    work: hash.create(),
+    pad,
+    padWords: new Uint32Array(pad.buffer),
+    counter: new Uint8Array(8),
+    digest: new Uint8Array(hash.outputLen),
+  };
 }
 
 /** Keys the HMAC of `algorithm` for 8-byte counters. Wipe it with {@link wipeCounterMac} before returning. @internal */
 export function counterMac(algorithm: Algorithm, key: Uint8Array): CounterMac {
-  const spec = HASH_SPECS[algorithm];
-  const mac = (counterMacs[algorithm] ??= {
-    spec,
-    inner: new Int32Array(spec.outWords),
-    outer: new Int32Array(spec.outWords),
-    state: new Int32Array(spec.outWords),
-    block: new Int32Array(spec.blockWords),
-    keyWords: new Int32Array(spec.blockWords),
-  });
-  const { keyWords } = mac;
-  keyBlock(spec, key, keyWords);
-  padState(spec, keyWords, IPAD, mac.inner, mac.block);
-  padState(spec, keyWords, OPAD, mac.outer, mac.block);
-  keyWords.fill(0);
+  const mac = (counterMacs[algorithm] ??= newCounterMac(HASHES[algorithm]));
+  const { blank, inner, outer, pad, padWords } = mac;
+  pad.fill(0);
+  if (key.length > pad.length) {
+    // RFC 2104 §2: a key longer than the block is hashed first; shorter keys are zero-padded.
+    blank._cloneInto(mac.work).update(key);
+    mac.work.digestInto(pad);
+  } else pad.set(key);
+  // A whole block is compressed straight from `pad` (never copied into noble's buffer), so the keyed
+  // states hold the key only as their chaining values, which wipeCounterMac resets.
+  for (let i = 0; i < padWords.length; i++) padWords[i]! ^= 0x36363636;
+  blank._cloneInto(inner).update(pad);
+  for (let i = 0; i < padWords.length; i++) padWords[i]! ^= 0x6a6a6a6a; // 0x36 ^ 0x5c: ipad off, opad on
+  blank._cloneInto(outer).update(pad);
+  pad.fill(0);
   return mac;
 }
 
 /**
  * The RFC 4226 §5.3 dynamically truncated 31-bit value of HMAC(key, counter) for the 8-byte big-endian
- * counter `hi·2^32 + lo`: one compression for the inner hash (the counter and its padding fit one block)
- * and one for the outer hash (the inner digest and its padding fit one block).
+ * counter `hi·2^32 + lo`: the keyed inner state cloned and fed the counter, the keyed outer state
+ * cloned and fed the inner digest. Two compressions, as for any one-block message.
  * @internal
  */
 export function truncatedMac(mac: CounterMac, hi: number, lo: number): number {
-  const { spec, state, block } = mac;
-  const { blockWords, outWords } = spec;
-  const blockBits = blockWords * 32;
-  // Inner: ipad state, then the counter, the 0x80 padding byte and the length (block + 8 bytes) in bits.
-  state.set(mac.inner);
-  block.fill(0);
-  block[0] = hi;
-  block[1] = lo;
-  block[2] = 0x80000000;
-  block[blockWords - 1] = blockBits + 64;
-  spec.compress(state, block, 0);
-  // Outer: opad state, then the inner digest, padding and length (block + digest) in bits.
-  block.fill(0);
-  for (let i = 0; i < outWords; i++) block[i] = state[i]!;
-  block[outWords] = 0x80000000;
-  block[blockWords - 1] = blockBits + outWords * 32;
-  state.set(mac.outer);
-  spec.compress(state, block, 0);
+  const { counter, digest, work } = mac;
+  counter[0] = hi >>> 24;
+  counter[1] = hi >>> 16;
+  counter[2] = hi >>> 8;
+  counter[3] = hi;
+  counter[4] = lo >>> 24;
+  counter[5] = lo >>> 16;
+  counter[6] = lo >>> 8;
+  counter[7] = lo;
+  mac.inner._cloneInto(work).update(counter);
+  work.digestInto(digest);
+  mac.outer._cloneInto(work).update(digest);
+  work.digestInto(digest);
   // Dynamic truncation: the low 4 bits of the last digest byte select 4 bytes, top bit cleared.
-  const offset = state[outWords - 1]! & 0x0f;
-  const shift = (offset & 3) * 8;
-  const word = state[offset >> 2]!;
-  return (shift === 0 ? word : (word << shift) | (state[(offset >> 2) + 1]! >>> (32 - shift))) & 0x7fffffff;
-}
-
-/** Zeroes every key-derived word of a {@link CounterMac}. @internal */
-export function wipeCounterMac(mac: CounterMac): void {
-  mac.inner.fill(0);
-  mac.outer.fill(0);
-  mac.state.fill(0);
-  mac.block.fill(0);
+  const o = digest[digest.length - 1]! & 0x0f;
+  return ((digest[o]! & 0x7f) << 24) | (digest[o + 1]! << 16) | (digest[o + 2]! << 8) | digest[o + 3]!;
 }
 
 /**
- * General HMAC(key, message) for any message length, the key scheduled once. Used by the tests to check
- * the RFC 4226 intermediate values; the OTP path uses {@link counterMac}.
+ * Removes every key-derived value from a {@link CounterMac}: the keyed states go back to the initial
+ * hash value (a clone of the blank state), the scratch state is zeroed with its buffer (noble's
+ * `destroy`; the next clone revives it), and the digest bytes are zeroed.
+ * @internal
+ */
+export function wipeCounterMac(mac: CounterMac): void {
+  mac.blank._cloneInto(mac.inner);
+  mac.blank._cloneInto(mac.outer);
+  mac.work.destroy();
+  mac.digest.fill(0);
+}
+
+/**
+ * General HMAC(key, message) for any message length, on noble's `hmac`, keyed once. Used by the tests
+ * to check the RFC 4226 intermediate values; the OTP path uses {@link counterMac}.
  * @internal
  */
 export function keyedHmac(algorithm: Algorithm, key: Uint8Array): (message: Uint8Array) => Uint8Array {
-  const spec = HASH_SPECS[algorithm];
-  const blockBytes = spec.blockWords * 4;
-  const words = new Int32Array(spec.blockWords);
-  keyBlock(spec, key, words);
-  const ipadKey = wordsToBytes(words.map((w) => w ^ IPAD), blockBytes);
-  const opadKey = wordsToBytes(words.map((w) => w ^ OPAD), blockBytes);
-  words.fill(0);
-  const concat = (a: Uint8Array, b: Uint8Array) => {
-    const out = new Uint8Array(a.length + b.length);
-    out.set(a);
-    out.set(b, a.length);
-    return out;
-  };
-  const hash = (message: Uint8Array) => wordsToBytes(hashWords(spec, message), spec.outWords * 4);
-  return (message) => hash(concat(opadKey, hash(concat(ipadKey, message))));
+  const keyed = hmac.create(HASHES[algorithm], key);
+  return (message) => keyed.clone().update(message).digest();
 }

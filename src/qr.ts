@@ -1,18 +1,10 @@
 // Entry `@inworkjobs/two-factor/qr`: otpauth URIs as standalone SVG QR codes (ISO/IEC 18004).
-// The matrix comes from src/internal/qr-matrix.ts; the SVG is written here: one stroked <path> of
+// The matrix comes from lean-qr through src/internal/qr-matrix.ts; the SVG is written here: one stroked <path> of
 // horizontal runs in module units, so the file stays small and every renderer draws crisp squares.
 import { TwoFactorError } from './errors.js';
 import { fail, integerOption, optionsObject } from './internal/assert.js';
 import { isWellFormed } from './internal/text.js';
-import {
-  type QrErrorCorrection,
-  type QrMatrix,
-  MAX_QR_VERSION,
-  byteCapacity,
-  encodeQrMatrix,
-  planQr,
-  utf8Bytes,
-} from './internal/qr-matrix.js';
+import { type QrErrorCorrection, type QrMatrix, MAX_BYTES, encodeQrMatrix, utf8Bytes } from './internal/qr-matrix.js';
 
 export type { QrErrorCorrection };
 
@@ -152,16 +144,14 @@ function encodeText(text: unknown, level: QrErrorCorrection): QrMatrix {
   if (text.length > MAX_TEXT_UNITS) capacityError(text.length, level);
   const bytes = utf8Bytes(text);
   if (bytes === undefined) fail('INVALID_OPTION', 'text', 'well-formed Unicode (no lone surrogates)', text);
-  const { version, segments } = planQr(bytes, level);
-  if (version === 0) capacityError(bytes.length, level);
-  return encodeQrMatrix(bytes, segments, level, version);
+  return encodeQrMatrix(bytes, level) ?? capacityError(bytes.length, level);
 }
 
 function capacityError(byteCount: number, level: QrErrorCorrection): never {
   // The text is usually a URI holding a secret: only its length goes into the message.
   throw new TwoFactorError(
     'QR_CAPACITY',
-    `"text" must be at most ${byteCapacity(MAX_QR_VERSION, level)} bytes of UTF-8 (more if mostly digits and ` +
+    `"text" must be at most ${MAX_BYTES[level]} bytes of UTF-8 (more if mostly digits and ` +
       `capital letters) to fit a QR code at error correction ${level}, got ${byteCount} bytes`,
   );
 }

@@ -3,9 +3,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeBase32, encodeBase32, generateHotp, generateTotp, verifyHotp, verifyTotp, type Algorithm } from '../src/index.js';
-import { keyedHmac } from '../src/hmac.js';
+import { counterMac, keyedHmac } from '../src/hmac.js';
 import { referenceHotp, referenceStep, referenceTotp, referenceTruncated } from './support/reference.js';
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
 const MAX_NOW_MS = 8.64e15;
 // Up to 200 bytes: longer than the SHA-1/SHA-256 block (64 B) and the SHA-512 block (128 B), so keys
@@ -28,6 +28,23 @@ describe('node:crypto oracle', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('the reused HMAC states hold nothing of the key after a call, for short and long (pre-hashed) keys', () => {
+    for (const algorithm of ['SHA1', 'SHA256', 'SHA512'] as const) {
+      // counterMac hands back the one object every call reuses; generate/verify must leave it wiped.
+      const mac = counterMac(algorithm, new Uint8Array([1]));
+      for (const key of [new Uint8Array(20).fill(7), new Uint8Array(200).fill(9)]) {
+        expect(generateTotp(key, { algorithm, now: 1e12 })).toBe(referenceTotp(key, 1e12, { algorithm }));
+        verifyTotp(key, '000000', { algorithm, now: 1e12, window: 2 });
+        // The keyed states are back at the initial hash value: finishing a copy gives the hash of nothing.
+        const empty = createHash(algorithm.replace('SHA', 'sha')).digest();
+        expect(Buffer.from(mac.inner.clone().digest()).equals(empty)).toBe(true);
+        expect(Buffer.from(mac.outer.clone().digest()).equals(empty)).toBe(true);
+        expect(() => mac.work.clone().digest()).toThrow(/destroyed/); // zeroed by destroy()
+        expect([...mac.pad, ...mac.digest].every((b) => b === 0)).toBe(true);
+      }
+    }
   });
 
   it('generateHotp equals the oracle (bigint and number counters, digits 6–10)', () => {

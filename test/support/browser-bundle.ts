@@ -5,7 +5,6 @@ import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import ts from 'typescript';
-import { stubQrcodeSvgFs } from '../../scripts/stub-qrcode-svg-fs.js';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -48,8 +47,7 @@ export async function bundleForBrowser(source: string, options: BuildOptions = {
     // tsup's split chunks carry bare `import "./chunk"` lines that "sideEffects": false lets esbuild drop;
     // the warning about it is noise here (a consumer bundling from node_modules does not see it).
     logLevel: 'silent',
-    // The build's own stub for qrcode-svg's unused require('fs') (tsup.config.ts), so src/ is checked as it is built.
-    plugins: [stubQrcodeSvgFs, forbidNodeBuiltins],
+    plugins: [forbidNodeBuiltins],
     ...options,
   });
   return { code: result.outputFiles![0]!.text, inputs: Object.keys(result.metafile!.inputs) };

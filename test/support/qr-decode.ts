@@ -1,10 +1,10 @@
 // Independent QR readers for the tests: the SVG is rasterised by resvg (a real SVG renderer), then
 // decoded by jsQR (JavaScript, in process) and by ZXing-C++ (the ZXing family phone scanners use,
 // Debian python3-zxing-cpp, many images per Python process). Both return the raw byte-mode bytes.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 
@@ -12,7 +12,7 @@ import { Resvg } from '@resvg/resvg-js';
 const require = createRequire(import.meta.url);
 const jsQR = require('jsqr') as typeof import('jsqr').default;
 
-/** The npm `qrcode` package (no bundled types): an encoder written independently of qrcode-svg. */
+/** The npm `qrcode` package (no bundled types): an encoder written independently of lean-qr. */
 export const referenceEncoder = require('qrcode') as {
   create(
     segments: Array<{ mode: string; data: string | Uint8Array }>,
@@ -84,6 +84,62 @@ export function decodeWithZbar(raster: Raster): Uint8Array | null {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Checks ZBar's readings of many images: returns the indices of the images it does not read as exactly
+ * `expected[i]`. zbarimg's raw binary output has no separator between images, so each batch of images
+ * goes through one process and its output must be the concatenation of the expected bytes, in order;
+ * a batch that is not is read again one image per process to name the failures.
+ */
+export async function zbarMisreads(rasters: readonly Raster[], expected: readonly Uint8Array[]): Promise<number[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'qr-zbar-'));
+  const zbar = (paths: string[]) =>
+    new Promise<Buffer | null>((resolve) => {
+      execFile('zbarimg', ['--raw', '-q', '-Sbinary', ...paths], { encoding: 'buffer', maxBuffer: 64 << 20 }, (error, stdout) =>
+        resolve(error ? null : stdout),
+      );
+    });
+  try {
+    const paths = rasters.map((raster, i) => {
+      const path = join(dir, `${i}.pgm`);
+      writeFileSync(path, Buffer.concat([Buffer.from(`P5 ${raster.width} ${raster.height} 255\n`), toGray(raster)]));
+      return path;
+    });
+    const BATCH = 100;
+    const batches = Array.from({ length: Math.ceil(paths.length / BATCH) }, (_, b) => b * BATCH);
+    const misreads: number[] = [];
+    let next = 0;
+    const worker = async () => {
+      for (let b = next++; b < batches.length; b = next++) {
+        const from = batches[b]!;
+        const to = Math.min(from + BATCH, paths.length);
+        const out = await zbar(paths.slice(from, to));
+        if (out?.equals(Buffer.concat(expected.slice(from, to)))) continue;
+        for (let i = from; i < to; i++) if (!(await zbar([paths[i]!]))?.equals(expected[i]!)) misreads.push(i);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(2, availableParallelism()) }, worker));
+    return misreads.sort((x, y) => x - y);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The error correction level and mask a finished symbol declares in its format information (ISO/IEC
+ * 18004 §7.9: 15 bits along column 8 next to the top-left finder, XOR 0x5412). Read from the matrix
+ * itself, so a test can hand the same mask to another encoder.
+ */
+export function formatInfo(modules: boolean[][]): { level: 'L' | 'M' | 'Q' | 'H'; mask: number } {
+  const size = modules.length;
+  let bits = 0;
+  for (let i = 0; i < 15; i++) {
+    const row = i < 6 ? i : i < 8 ? i + 1 : size - 15 + i;
+    if (modules[row]![8]) bits |= 1 << i;
+  }
+  const data = (bits ^ 0x5412) >> 10;
+  return { level: (['M', 'L', 'H', 'Q'] as const)[data >> 3]!, mask: data & 7 };
 }
 
 /** Reads the module grid back from the rendered pixels: the colour at the centre of each module. */
