@@ -7,6 +7,7 @@ import { countBackupCodes, MAX_BACKUP_CODE_COUNT } from '../backup-codes.js';
 import { MAX_SECRET_BYTES } from '../base32.js';
 import { ALGORITHM_RULE, isAlgorithm, type Algorithm } from '../algorithm.js';
 import { isDigits, MAX_DIGITS, MIN_DIGITS } from '../internal/parameters.js';
+import { parseDevices, type TrustedDevice } from './trusted-devices.js';
 
 /** The schema version this release writes. Records of a lower version are migrated on read. */
 export const RECORD_SCHEMA = 1;
@@ -56,6 +57,7 @@ export interface PendingEnrollment extends TotpParameters {
  * - `state` `'pending'`: an enrolment was started, nothing is enabled (`factor` is null, `pending` is set).
  * - `state` `'enabled'`: `factor` is set; `pending` may hold a re-enrolment that replaces `factor` only once confirmed.
  * - `failures` / `lastFailureAt`: consecutive failed attempts (any code-checking call) and the last one's time (epoch ms).
+ * - `devices`: browsers trusted to skip the second step (absent = none); see trusted-devices.ts.
  */
 export interface TwoFactorRecord {
   schema: 1;
@@ -64,6 +66,7 @@ export interface TwoFactorRecord {
   pending: PendingEnrollment | null;
   failures: number;
   lastFailureAt: number | null;
+  devices?: TrustedDevice[];
 }
 
 /** Longest key id in `encryption.keys` and in a stored record. @internal */
@@ -203,6 +206,7 @@ export function parseRecord(value: unknown): TwoFactorRecord {
     pending: value.pending === null || value.pending === undefined ? null : pending(value.pending),
     failures,
     lastFailureAt: lastFailureAt === null || lastFailureAt === undefined ? null : time(lastFailureAt, 'lastFailureAt'),
+    ...parseDevices(value.devices),
   };
   if ((state === 'enabled') !== (record.factor !== null)) bad('factor', `present exactly when state is 'enabled'`, value.factor);
   if (state === 'pending' && record.pending === null) bad('pending', "present when state is 'pending'", value.pending);
