@@ -208,6 +208,21 @@ describe('verifyTrustedDevice', () => {
     expect((await stored(store))!.record.devices![0]!.lastUsedAt).toBeDefined();
   });
 
+  it('every trusted-device method checks userId like the rest of the service', async () => {
+    const { twoFactor, device } = await trusted();
+    for (const userId of ['', 'x'.repeat(257), 42, undefined, 'a\uD800', 'a\0b']) {
+      for (const call of [
+        () => twoFactor.verifyTrustedDevice(userId as string, device.token),
+        () => twoFactor.listTrustedDevices(userId as string),
+        () => twoFactor.revokeTrustedDevice(userId as string, device.deviceId),
+        () => twoFactor.revokeTrustedDevices(userId as string),
+      ]) {
+        await expect(call()).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('"userId"') });
+      }
+    }
+    expect(await twoFactor.listTrustedDevices('alice')).toHaveLength(1);
+  });
+
   it("is 'not-enabled' for a user without 2FA", async () => {
     const { twoFactor, device } = await trusted();
     expect(await twoFactor.verifyTrustedDevice('nobody', device.token)).toEqual({ ok: false, reason: 'not-enabled' });
