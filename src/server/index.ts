@@ -24,7 +24,6 @@ export {
   DEFAULT_TRUSTED_DEVICE_TTL_MS,
   MAX_TRUSTED_DEVICE_TTL_MS,
   MAX_TRUSTED_DEVICES,
-  revokeAllDevices,
 } from './trusted-devices.js';
 export { type TrustedDeviceCheck, type TrustedDeviceInfo } from './trusted-device-operations.js';
 export { type ThrottleOptions, type ThrottlePolicy, DEFAULT_THROTTLE, throttleDelayMs, retryAfterMs } from './throttle.js';

@@ -181,7 +181,8 @@ function pending(value: unknown): PendingEnrollment {
  * Stores do not need to call this; the service does on every read. It is exported for store authors who
  * want to check records (e.g. after a manual data migration). Every field is bounded to what the service
  * could have written: secrets of at most 1024 bytes (clear or sealed), periods of 1–3600 s, digits 6–10,
- * a backup-code string that parses, an enrolment of at most a day, times and counters as safe integers ≥ 0.
+ * a backup-code string that parses, an enrolment of at most a day, at most 20 trusted devices of at most a
+ * year each, times and counters as safe integers ≥ 0.
  *
  * @param value - the parsed JSON of one stored record
  * @returns the record in the current schema ({@link RECORD_SCHEMA})

@@ -171,9 +171,9 @@ export function pruneDevices(record: TwoFactorRecord, nowMs: number): TwoFactorR
 }
 
 /**
- * Every trusted device of a record removed: for operations that end the factor the devices were trusted
- * under (`removeFactor`; `disable` and `reset` delete the whole record). Returns the record to write and
- * how many devices went, for a `device-revoked` event when the count is above 0.
+ * Every trusted device of a record removed, for service operations that end the factor the devices were
+ * trusted under (`removeFactor`; `disable` and `reset` delete the whole record). Returns the record to
+ * write and how many devices went, for a `device-revoked` event when the count is above 0. @internal
  *
  * @example
  * ```ts

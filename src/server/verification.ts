@@ -21,7 +21,12 @@ function looksLikeTotp(code: unknown, digits: number): boolean {
 }
 
 /** {@link TwoFactor.verify}. @internal */
-export async function verify(ctx: ServiceContext, userIdInput: string, code: string, options?: { trustDevice?: { label?: string; ttlMs?: number } }): Promise<Verified> {
+export async function verify(
+  ctx: ServiceContext,
+  userIdInput: string,
+  code: string,
+  options?: { trustDevice?: { label?: string; ttlMs?: number } },
+): Promise<Verified> {
   const userId = assertUserId(userIdInput);
   const mint = deviceMintOption(userId, options);
   const first = await ctx.read(userId);

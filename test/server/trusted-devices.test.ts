@@ -11,10 +11,10 @@ import {
   MAX_TRUSTED_DEVICE_TTL_MS,
   MAX_TRUSTED_DEVICES,
   parseRecord,
-  revokeAllDevices,
   type TrustedDevice,
   type TwoFactorRecord,
 } from '../../src/server/index.js';
+import { revokeAllDevices } from '../../src/server/trusted-devices.js';
 import { codeAt, enrol, overwrite, setup, STEP_MS, stored, wrongCodeAt } from '../support/fixtures.js';
 
 const HOUR_MS = 60 * 60 * 1000;
