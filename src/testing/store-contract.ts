@@ -148,6 +148,17 @@ export function runStoreContract<S extends TwoFactorStore>(
       expect(second.version).not.toBe(first.version);
     });
 
+    withStore('optional fields (trusted devices) round-trip, and an update that drops them drops them', async (store) => {
+      const user = freshUser('devices');
+      const device = { id: 'AAAAAAAAAAAAAAAAAAAAAA', hash: 'LXEWQrcmsEQBYnyp-6wy9chTD7GQPMTbAiWHF5IaSIE', label: 'Zoë’s “laptop”', createdAt: 1_767_225_600_000, expiresAt: 1_769_817_600_000 };
+      const withDevices: TwoFactorRecord = { ...enabledRecord(7), devices: [device, { ...device, id: 'AQEBAQEBAQEBAQEBAQEBAQ', label: '', lastUsedAt: 1_767_229_200_000 }] };
+      await store.compareAndSet(user, null, withDevices);
+      const read = (await store.get(user))!;
+      expect(read.record).toEqual(json(withDevices));
+      expect(await store.compareAndSet(user, read.version, enabledRecord(8))).toBe(true);
+      expect((await store.get(user))!.record).toEqual(json(enabledRecord(8)));
+    });
+
     withStore('an update with a stale or made-up version is refused and changes nothing', async (store) => {
       const user = freshUser('stale');
       await store.compareAndSet(user, null, pendingRecord());
