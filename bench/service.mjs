@@ -1,5 +1,6 @@
 // `node bench/service.mjs`: verify() through the 2FA service on MemoryStore — a TOTP sign-in, a backup-code
-// sign-in (default scrypt cost, what production runs), and the cost of a refusal while throttled.
+// sign-in (default scrypt cost, what production runs), the cost of a refusal while throttled, and a
+// trusted-device check.
 //   node bench/service.mjs            full run
 //   node bench/service.mjs --quick    fewer, shorter rounds
 // Uses dist/server.js when the build has a server entry; otherwise bundles src/ with esbuild into a temp dir.
@@ -118,12 +119,34 @@ async function throttledCase(code) {
   return result;
 }
 
+/** verifyTrustedDevice for a user with the full 20 devices; lastUsedAt is fresh, so no call writes. */
+async function trustedDeviceCase(malformed) {
+  const ctx = await enrolled(1, CHEAP_ENROLMENT);
+  let token = '';
+  for (let d = 0; d < 20; d++) {
+    ctx.setNow(T0 + (d + 1) * STEP);
+    const r = await ctx.twoFactor.verify('user-0', generateTotp(ctx.secrets[0], { now: ctx.getNow() }), { trustDevice: {} });
+    if (!r.ok) throw new Error('bench: a trusting sign-in failed');
+    token = r.trustedDevice.token;
+  }
+  await ctx.twoFactor.verifyTrustedDevice('user-0', token); // sets lastUsedAt: no write for an hour after this
+  const presented = malformed ? `${token}!` : token;
+  let accepted = 0;
+  const result = await measure(async () => {
+    if ((await ctx.twoFactor.verifyTrustedDevice('user-0', presented)).ok) accepted++;
+  }, quick ? 5000 : 20000);
+  if ((accepted > 0) === malformed) throw new Error('bench: trusted-device answers were not the expected ones');
+  return result;
+}
+
 const cases = [
   ['verify() TOTP code, accepted (1 get + 1 compareAndSet)', () => totpCase({})],
   ['verify() TOTP code, accepted, secret AES-256-GCM sealed', () => totpCase({ encryption: { keys: { k1: new Uint8Array(32).fill(7) }, current: 'k1' } })],
   ['verify() backup code, accepted (scrypt N=2^14 r=8 p=1, 2 compareAndSets)', backupCase],
   ['verify() refused while throttled, TOTP-shaped code', () => throttledCase('123456')],
   ['verify() refused while throttled, backup-shaped code', () => throttledCase('k7m2p-9xq4t')],
+  ['verifyTrustedDevice() accepted, 20 devices (1 get, no write)', () => trustedDeviceCase(false)],
+  ['verifyTrustedDevice() malformed token (no store call)', () => trustedDeviceCase(true)],
 ];
 
 console.log(`two-factor service bench — Node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}, library from ${lib.from}`);

@@ -1,6 +1,8 @@
 // The demo's pages: plain HTML strings. Every value from outside goes through `h` (HTML-escaped);
 // errors are role="alert" (read out at once), notices role="status"; every field has a <label>.
 
+import { trustCheckbox, trustedBrowsersSection } from './trusted-devices.mjs';
+
 const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 /** HTML-escapes text for element content and quoted attributes. */
 export const h = (value) => String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]);
@@ -107,6 +109,7 @@ export function secondStep({ csrf, method, error }) {
   ${csrfField(csrf)}
   <input type="hidden" name="method" value="${totp ? 'totp' : 'backup'}">
   ${field}
+  ${trustCheckbox()}
   <button type="submit">Verify</button>
 </form>
 <p>${totp ? '<a href="/login/code?method=backup">Use a backup code</a>' : '<a href="/login/code">Use your authenticator app</a>'}</p>
@@ -155,7 +158,7 @@ export function settingsProfile({ csrf, user }) {
   });
 }
 
-export function settingsSecurity({ csrf, user, status, enrollment, errors = {}, flash, focus }) {
+export function settingsSecurity({ csrf, user, status, enrollment, errors = {}, flash, focus, trustedDevices = [], currentDeviceId }) {
   let body;
   if (status.state === 'enabled') {
     const since = new Date(status.enabledAt).toISOString().slice(0, 16).replace('T', ' ');
@@ -192,7 +195,8 @@ export function settingsSecurity({ csrf, user, status, enrollment, errors = {}, 
 <section class="card" aria-labelledby="two-factor-heading">
   <h2 id="two-factor-heading">Two-Factor Authentication</h2>
   ${body}
-</section>`,
+</section>
+${status.state === 'enabled' ? trustedBrowsersSection({ csrf, devices: trustedDevices, currentDeviceId }) : ''}`,
   });
 }
 

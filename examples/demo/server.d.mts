@@ -21,6 +21,8 @@ export interface DemoOptions {
   maxSessions?: number;
   /** Most sign-in throttle counters held in memory; default 10,000. */
   maxThrottleEntries?: number;
+  /** Take `X-Forwarded-Proto: https` as https (the trusted-browser cookie gets `Secure`); default DEMO_TRUST_PROXY=1, else false. */
+  trustProxy?: boolean;
 }
 
 export interface Demo {

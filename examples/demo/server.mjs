@@ -15,6 +15,7 @@ import { createTwoFactor } from '@inworkjobs/two-factor/server';
 import * as pages from './pages.mjs';
 import { createLoginThrottle } from './login-throttle.mjs';
 import { createSessionTable } from './session-table.mjs';
+import { createTrustedDevices } from './trusted-devices.mjs';
 
 const scrypt = promisify(scryptCallback);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -62,6 +63,8 @@ const PASSWORD_SCRYPT = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
  * @param {(line: string) => void} [options.log] where start-up and audit lines go (default console.log)
  * @param {number} [options.maxSessions] most sessions held in memory (default 10,000)
  * @param {number} [options.maxThrottleEntries] most sign-in throttle counters held in memory (default 10,000)
+ * @param {boolean} [options.trustProxy] take `X-Forwarded-Proto: https` from a reverse proxy as https (the
+ *   trusted-browser cookie gets `Secure`); default DEMO_TRUST_PROXY=1, else false
  */
 export async function start(options = {}) {
   const {
@@ -74,6 +77,7 @@ export async function start(options = {}) {
     log = (line) => console.log(line),
     maxSessions,
     maxThrottleEntries,
+    trustProxy = process.env.DEMO_TRUST_PROXY === '1',
   } = options;
 
   const storage = await openStorage({ dbFile, databaseUrl, redisUrl });
@@ -91,7 +95,7 @@ export async function start(options = {}) {
 
   const users = [await seedUser(DEMO_USER)];
   const clientScript = await bundleClient();
-  const app = createApp({ twoFactor, users, now, clientScript, host, maxSessions, maxThrottleEntries });
+  const app = createApp({ twoFactor, users, now, clientScript, host, maxSessions, maxThrottleEntries, trustProxy });
 
   const server = createServer((req, res) => {
     app.handle(req, res).catch((error) => {
@@ -255,8 +259,9 @@ function sessionCookie(id, maxAgeSeconds) {
 
 // --- the application ----------------------------------------------------------------------------------
 
-function createApp({ twoFactor, users, now, clientScript, host, maxSessions, maxThrottleEntries }) {
+function createApp({ twoFactor, users, now, clientScript, host, maxSessions, maxThrottleEntries, trustProxy }) {
   const sessions = createSessionTable({ now, idleMs: SESSION_IDLE_MS, max: maxSessions });
+  const trusted = createTrustedDevices({ twoFactor, now, trustProxy });
   const loginThrottle = createLoginThrottle({ now, maxEntries: maxThrottleEntries });
   const style = readFileSync(join(here, 'style.css'), 'utf8');
   const userById = (id) => users.find((u) => u.id === id);
@@ -354,6 +359,13 @@ function createApp({ twoFactor, users, now, clientScript, host, maxSessions, max
         }
         loginThrottle.succeeded(email, address);
         const { state } = await twoFactor.status(found.id);
+        // A browser trusted at an earlier sign-in (its cookie verifies for this user) skips the code.
+        const trustedDeviceId = state === 'enabled' ? await trusted.trustedDeviceOf(req, found.id) : null;
+        if (trustedDeviceId) {
+          const flash = { kind: 'info', text: 'Signed in on a trusted browser: no code needed.' };
+          rotate(res, session, { userId: found.id, passwordConfirmedAt: now(), trustedDeviceId, flash });
+          return redirect(res, '/account');
+        }
         if (state === 'enabled') {
           rotate(res, session, { pending: { userId: found.id, until: now() + SECOND_STEP_MS, passwordAt: now() } });
           return redirect(res, '/login/code');
@@ -376,7 +388,7 @@ function createApp({ twoFactor, users, now, clientScript, host, maxSessions, max
           return redirect(res, '/login');
         }
         const method = form.get('method') === 'backup' ? 'backup' : 'totp';
-        const result = await twoFactor.verify(pending.userId, form.get('code') ?? '');
+        const result = await twoFactor.verify(pending.userId, form.get('code') ?? '', trusted.verifyOptions(req, form));
         if (!result.ok) {
           return send(res, statusFor(result), pages.secondStep({ ...view, method, error: failureMessage(result, method) }));
         }
@@ -384,7 +396,8 @@ function createApp({ twoFactor, users, now, clientScript, host, maxSessions, max
           result.method === 'backup-code'
             ? { kind: 'info', text: `Signed in with a backup code. ${plural(result.backupCodesRemaining, 'backup code')} left.` }
             : null;
-        rotate(res, session, { userId: pending.userId, passwordConfirmedAt: pending.passwordAt, flash });
+        rotate(res, session, { userId: pending.userId, passwordConfirmedAt: pending.passwordAt, flash, trustedDeviceId: result.trustedDevice?.deviceId });
+        trusted.remember(req, res, result);
         return redirect(res, '/account');
       }
 
@@ -407,6 +420,10 @@ function createApp({ twoFactor, users, now, clientScript, host, maxSessions, max
         return send(res, 200, pages.settingsProfile({ ...view }));
       case 'GET /settings/security':
         return securityPage(200, {});
+      case 'POST /settings/security/trusted-devices/revoke':
+      case 'POST /settings/security/trusted-devices/revoke-all':
+        session.flash = { kind: 'info', text: await trusted.handle(route, form, user.id) };
+        return redirect(res, '/settings/security');
 
       // --- "confirm your password" (sudo mode) before the gated actions below
       case 'GET /confirm-password': {
@@ -502,7 +519,8 @@ function createApp({ twoFactor, users, now, clientScript, host, maxSessions, max
       const twoFactorStatus = await twoFactor.status(user.id);
       const enrollment = session.enrollment && now() < session.enrollment.expiresAt ? session.enrollment : null;
       const flash = takeFlash(session);
-      return send(res, status, pages.settingsSecurity({ ...view, status: twoFactorStatus, enrollment, errors, flash, focus: flash?.focus }));
+      const trustedDevices = await trusted.list(user.id);
+      return send(res, status, pages.settingsSecurity({ ...view, status: twoFactorStatus, enrollment, errors, flash, focus: flash?.focus, trustedDevices, currentDeviceId: session.trustedDeviceId }));
     }
   }
 

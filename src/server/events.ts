@@ -26,7 +26,11 @@ export type TwoFactorEvent =
       /** Consecutive failures after this one (absent when nothing was counted). */
       failures?: number;
     }
-  | { type: 'throttled'; userId: string; at: number; operation: TwoFactorOperation; retryAfterMs: number };
+  | { type: 'throttled'; userId: string; at: number; operation: TwoFactorOperation; retryAfterMs: number }
+  /** A successful `verify` with `trustDevice` trusted a browser until `expiresAt` (epoch ms). Never carries the token. */
+  | { type: 'device-trusted'; userId: string; at: number; deviceId: string; expiresAt: number }
+  /** `count` devices were revoked; `deviceId` is set when one was named (or dropped to make room for a newer one). */
+  | { type: 'device-revoked'; userId: string; at: number; deviceId?: string; count: number };
 
 /** An event as a decision states it; the service adds `userId` and `at` when it emits. @internal */
 export type EventBody = TwoFactorEvent extends infer E ? (E extends TwoFactorEvent ? Omit<E, 'userId' | 'at'> : never) : never;

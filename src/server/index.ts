@@ -18,4 +18,12 @@ export {
   RECORD_SCHEMA,
 } from './record.js';
 export { type EncryptionOptions } from './seal.js';
+export {
+  type TrustedDevice,
+  type MintedDevice,
+  DEFAULT_TRUSTED_DEVICE_TTL_MS,
+  MAX_TRUSTED_DEVICE_TTL_MS,
+  MAX_TRUSTED_DEVICES,
+} from './trusted-devices.js';
+export { type TrustedDeviceCheck, type TrustedDeviceInfo } from './trusted-device-operations.js';
 export { type ThrottleOptions, type ThrottlePolicy, DEFAULT_THROTTLE, throttleDelayMs, retryAfterMs } from './throttle.js';

@@ -8,6 +8,7 @@ import { countBackupCodes } from '../backup-codes-string.js';
 import { MAX_SECRET_BYTES } from '../base32.js';
 import { ALGORITHM_RULE, isAlgorithm, type Algorithm } from '../algorithm.js';
 import { isDigits, MAX_DIGITS, MIN_DIGITS } from '../internal/parameters.js';
+import { parseDevices, type TrustedDevice } from './trusted-devices.js';
 
 /** The schema version this release writes. Records of a lower version are migrated on read. */
 export const RECORD_SCHEMA = 1;
@@ -57,6 +58,7 @@ export interface PendingEnrollment extends TotpParameters {
  * - `state` `'pending'`: an enrolment was started, nothing is enabled (`factor` is null, `pending` is set).
  * - `state` `'enabled'`: `factor` is set; `pending` may hold a re-enrolment that replaces `factor` only once confirmed.
  * - `failures` / `lastFailureAt`: consecutive failed attempts (any code-checking call) and the last one's time (epoch ms).
+ * - `devices`: browsers trusted to skip the second step (absent = none); see trusted-devices.ts.
  */
 export interface TwoFactorRecord {
   schema: 1;
@@ -65,6 +67,7 @@ export interface TwoFactorRecord {
   pending: PendingEnrollment | null;
   failures: number;
   lastFailureAt: number | null;
+  devices?: TrustedDevice[];
 }
 
 /** Longest key id in `encryption.keys` and in a stored record. @internal */
@@ -179,7 +182,8 @@ function pending(value: unknown): PendingEnrollment {
  * Stores do not need to call this; the service does on every read. It is exported for store authors who
  * want to check records (e.g. after a manual data migration). Every field is bounded to what the service
  * could have written: secrets of at most 1024 bytes (clear or sealed), periods of 1–3600 s, digits 6–10,
- * a backup-code string that parses, an enrolment of at most a day, times and counters as safe integers ≥ 0.
+ * a backup-code string that parses, an enrolment of at most a day, at most 20 trusted devices of at most a
+ * year each, times and counters as safe integers ≥ 0.
  *
  * @param value - the parsed JSON of one stored record
  * @returns the record in the current schema ({@link RECORD_SCHEMA})
@@ -204,6 +208,7 @@ export function parseRecord(value: unknown): TwoFactorRecord {
     pending: value.pending === null || value.pending === undefined ? null : pending(value.pending),
     failures,
     lastFailureAt: lastFailureAt === null || lastFailureAt === undefined ? null : time(lastFailureAt, 'lastFailureAt'),
+    ...parseDevices(value.devices),
   };
   if ((state === 'enabled') !== (record.factor !== null)) bad('factor', `present exactly when state is 'enabled'`, value.factor);
   if (state === 'pending' && record.pending === null) bad('pending', "present when state is 'pending'", value.pending);

@@ -5,6 +5,15 @@ import { disable, regenerateBackupCodes, reset, status, type TwoFactorStatus } f
 import { serviceSettings, type TwoFactorOptions } from './options.js';
 import { createContext } from './transact.js';
 import { verify } from './verification.js';
+import type { MintedDevice } from './trusted-devices.js';
+import {
+  listTrustedDevices,
+  revokeTrustedDevice,
+  revokeTrustedDevices,
+  verifyTrustedDevice,
+  type TrustedDeviceCheck,
+  type TrustedDeviceInfo,
+} from './trusted-device-operations.js';
 
 /**
  * The service returned by {@link createTwoFactor}. Every method validates `userId` (a string of 1–256
@@ -29,15 +38,37 @@ export interface TwoFactor {
   /**
    * Signs in with a TOTP code or a backup code (each single use).
    * Failures: `'not-enabled'`, `'throttled'`, `'invalid'` and `'replayed'` (both counted).
+   *
+   * With `trustDevice`, a success also trusts this browser: `trustedDevice.token` (256 random bits, shown
+   * this once; only its hash is stored, in the same compare-and-set that consumes the code) for a cookie,
+   * valid `ttlMs` (default 30 days, 1 s – 1 year). At most 20 devices per user; the oldest is dropped.
+   * Throws `INVALID_OPTION` naming `trustDevice.label` (≤ 128 characters) or `trustDevice.ttlMs` before any store access.
    */
-  verify(userId: string, code: string): Promise<{ ok: true; method: 'totp' | 'backup-code'; backupCodesRemaining: number } | Failure>;
-  /** Removes 2FA; needs a current TOTP code (not a backup code). Failures as for `verify`. */
+  verify(
+    userId: string,
+    code: string,
+    opts?: { trustDevice?: { label?: string; ttlMs?: number } },
+  ): Promise<{ ok: true; method: 'totp' | 'backup-code'; backupCodesRemaining: number; trustedDevice?: MintedDevice } | Failure>;
+  /**
+   * Checks a trusted-device token (from `verify`'s `trustedDevice.token`) of this user: `{ ok: true }` lets
+   * the sign-in skip the second step. A malformed token (not a string, wrong length or alphabet) is
+   * `'invalid'` without a store call; another user's token is `'invalid'`; a lapsed one `'expired'`;
+   * 2FA off `'not-enabled'`. Writes `lastUsedAt` at most once an hour.
+   */
+  verifyTrustedDevice(userId: string, token: string): Promise<TrustedDeviceCheck>;
+  /** The user's unexpired trusted devices, newest first; reads only. */
+  listTrustedDevices(userId: string): Promise<TrustedDeviceInfo[]>;
+  /** Revokes one trusted device; false when there was no such device. Throws `INVALID_OPTION` for a non-string `deviceId`. */
+  revokeTrustedDevice(userId: string, deviceId: string): Promise<boolean>;
+  /** Revokes every trusted device of the user (e.g. on a password change); returns how many were live. */
+  revokeTrustedDevices(userId: string): Promise<number>;
+  /** Removes 2FA and every trusted device; needs a current TOTP code (not a backup code). Failures as for `verify`. */
   disable(userId: string, code: string): Promise<{ ok: true } | Failure>;
   /** Replaces all backup codes and returns the new ones, once; needs a current TOTP code. Failures as for `verify`. */
   regenerateBackupCodes(userId: string, code: string): Promise<{ ok: true; backupCodes: string[] } | Failure>;
   /** The user's state and unused backup codes; reads only. */
   status(userId: string): Promise<TwoFactorStatus>;
-  /** Support-driven recovery after identity proof: removes 2FA without a code (emits `reset`). */
+  /** Support-driven recovery after identity proof: removes 2FA and every trusted device without a code (emits `reset`). */
   reset(userId: string): Promise<void>;
 }
 
@@ -62,7 +93,11 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
   return Object.freeze({
     beginEnrollment: (userId: string, opts: { accountName: string }) => beginEnrollment(ctx, userId, opts),
     confirmEnrollment: (userId: string, code: string) => confirmEnrollment(ctx, userId, code),
-    verify: (userId: string, code: string) => verify(ctx, userId, code),
+    verify: (userId: string, code: string, opts?: { trustDevice?: { label?: string; ttlMs?: number } }) => verify(ctx, userId, code, opts),
+    verifyTrustedDevice: (userId: string, token: string) => verifyTrustedDevice(ctx, userId, token),
+    listTrustedDevices: (userId: string) => listTrustedDevices(ctx, userId),
+    revokeTrustedDevice: (userId: string, deviceId: string) => revokeTrustedDevice(ctx, userId, deviceId),
+    revokeTrustedDevices: (userId: string) => revokeTrustedDevices(ctx, userId),
     disable: (userId: string, code: string) => disable(ctx, userId, code),
     regenerateBackupCodes: (userId: string, code: string) => regenerateBackupCodes(ctx, userId, code),
     status: (userId: string) => status(ctx, userId),

@@ -7,6 +7,7 @@ import type { ServiceSettings } from './options.js';
 import { parseRecord, type TwoFactorRecord } from './record.js';
 import type { Sealer } from './seal.js';
 import type { StoredRecord, TwoFactorStore } from './store.js';
+import { pruneDevices } from './trusted-devices.js';
 
 /**
  * Compare-and-set attempts per call before `STORE_CONFLICT`. Contention on one user settles within
@@ -51,7 +52,8 @@ export function createContext(settings: ServiceSettings): ServiceContext {
       const nowMs = settings.now();
       const decision = await decide(stored, nowMs);
       if (decision.next !== undefined) {
-        const next = decision.next === null ? null : await reseal(sealer, decision.next, userId);
+        // Every write also drops expired trusted devices (trusted-devices.ts).
+        const next = decision.next === null ? null : await reseal(sealer, pruneDevices(decision.next, nowMs), userId);
         if (!(await writeRecord(store, userId, stored?.version ?? null, next))) continue;
       }
       emit(userId, nowMs, decision.events);

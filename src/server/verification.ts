@@ -5,8 +5,9 @@ import type { StoredRecord } from './store.js';
 import { retryAfterMs } from './throttle.js';
 import type { Decision, ServiceContext } from './transact.js';
 import { assertUserId } from './user-id.js';
+import { deviceMintOption, withTrustedDevice, type DeviceMint, type MintedDevice } from './trusted-devices.js';
 
-type Verified = { ok: true; method: 'totp' | 'backup-code'; backupCodesRemaining: number } | Failure;
+type Verified = { ok: true; method: 'totp' | 'backup-code'; backupCodesRemaining: number; trustedDevice?: MintedDevice } | Failure;
 
 /**
  * Digits only (spaces ignored) and exactly the enrolled length: a TOTP code; anything else is tried as a
@@ -20,8 +21,14 @@ function looksLikeTotp(code: unknown, digits: number): boolean {
 }
 
 /** {@link TwoFactor.verify}. @internal */
-export async function verify(ctx: ServiceContext, userIdInput: string, code: string): Promise<Verified> {
+export async function verify(
+  ctx: ServiceContext,
+  userIdInput: string,
+  code: string,
+  options?: { trustDevice?: { label?: string; ttlMs?: number } },
+): Promise<Verified> {
   const userId = assertUserId(userIdInput);
+  const mint = deviceMintOption(userId, options);
   const first = await ctx.read(userId);
   const factor = first?.record.factor;
   if (!factor) {
@@ -29,21 +36,21 @@ export async function verify(ctx: ServiceContext, userIdInput: string, code: str
     ctx.emit(userId, ctx.now(), decision.events);
     return decision.result;
   }
-  if (looksLikeTotp(code, factor.digits)) return verifyTotpCode(ctx, userId, code, first);
-  return verifyBackup(ctx, userId, code, first);
+  if (looksLikeTotp(code, factor.digits)) return verifyTotpCode(ctx, userId, code, first, mint);
+  return verifyBackup(ctx, userId, code, first, mint);
 }
 
-function verifyTotpCode(ctx: ServiceContext, userId: string, code: string, first: StoredRecord | null): Promise<Verified> {
+function verifyTotpCode(ctx: ServiceContext, userId: string, code: string, first: StoredRecord | null, mint?: DeviceMint): Promise<Verified> {
   return ctx.transact(userId, async (stored, nowMs): Promise<Decision<Verified>> => {
     const checked = await requireCurrentCode(ctx, userId, stored, code, nowMs, 'verify');
     if ('refused' in checked) return checked.refused;
     const { record, step } = checked;
     const factor = { ...record.factor, lastStep: step };
-    return {
+    return withTrustedDevice(mint, nowMs, {
       result: { ok: true, method: 'totp', backupCodesRemaining: remainingOf(factor) },
       next: { ...record, factor, failures: 0, lastFailureAt: null },
       events: [],
-    };
+    });
   }, first);
 }
 
@@ -55,7 +62,7 @@ type Charge = { hashed: string; failures: number; at: number };
  * counter. Charging before hashing bounds scrypt runs under a flood of parallel guesses to what the
  * throttle admits; checking the code's index against the re-read record means retries never hash again.
  */
-async function verifyBackup(ctx: ServiceContext, userId: string, code: string, first: StoredRecord | null): Promise<Verified> {
+async function verifyBackup(ctx: ServiceContext, userId: string, code: string, first: StoredRecord | null, mint?: DeviceMint): Promise<Verified> {
   const charged = await ctx.transact(userId, (stored, nowMs): Decision<Charge | Verified> => {
     const record = stored?.record;
     if (!record?.factor) return refuse('verify', 'not-enabled', 'backup-code');
@@ -85,10 +92,10 @@ async function verifyBackup(ctx: ServiceContext, userId: string, code: string, f
     }
     const next = { ...factor, backupCodesUsed: [...factor.backupCodesUsed, match.index] };
     const remaining = remainingOf(next);
-    return {
+    return withTrustedDevice(mint, nowMs, {
       result: { ok: true, method: 'backup-code', backupCodesRemaining: remaining },
       next: { ...record, factor: next, failures: 0, lastFailureAt: null },
       events: [{ type: 'backup-code-used', remaining }],
-    };
+    });
   });
 }

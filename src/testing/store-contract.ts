@@ -117,6 +117,7 @@ export function runStoreContract<S extends TwoFactorStore>(
   const suite: Suite<S> = { withStore, expect, concurrency };
   describe(`TwoFactorStore contract: ${name}`, () => {
     readsAndWrites(suite);
+    optionalFields(suite);
     deletesAndVersions(suite);
     isolation(suite);
     races(suite);
@@ -190,6 +191,20 @@ function readsAndWrites<S extends TwoFactorStore>({ withStore, expect }: Suite<S
 }
 
 /** Deletes, version uniqueness across them, and copying. */
+/** Fields a record may or may not carry keep exactly what was written. */
+function optionalFields<S extends TwoFactorStore>({ withStore, expect }: Suite<S>): void {
+  withStore('optional fields (trusted devices) round-trip, and an update that drops them drops them', async (store) => {
+    const user = freshUser('devices');
+    const device = { id: 'AAAAAAAAAAAAAAAAAAAAAA', hash: 'LXEWQrcmsEQBYnyp-6wy9chTD7GQPMTbAiWHF5IaSIE', label: 'Zoë’s “laptop”', createdAt: 1_767_225_600_000, expiresAt: 1_769_817_600_000 };
+    const withDevices: TwoFactorRecord = { ...enabledRecord(7), devices: [device, { ...device, id: 'AQEBAQEBAQEBAQEBAQEBAQ', label: '', lastUsedAt: 1_767_229_200_000 }] };
+    await store.compareAndSet(user, null, withDevices);
+    const read = (await store.get(user))!;
+    expect(read.record).toEqual(json(withDevices));
+    expect(await store.compareAndSet(user, read.version, enabledRecord(8))).toBe(true);
+    expect((await store.get(user))!.record).toEqual(json(enabledRecord(8)));
+  });
+}
+
 function deletesAndVersions<S extends TwoFactorStore>({ withStore, expect }: Suite<S>): void {
   withStore('next null deletes with the current version; a stale delete is refused', async (store) => {
     const user = freshUser('delete');

@@ -48,7 +48,11 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-type Outcome = { result?: { ok: boolean; method?: string; reason?: string }; error?: { code?: string; message: string }; conflicts: number };
+type Outcome = {
+  result?: { ok: boolean; method?: string; reason?: string; trustedDevice?: { deviceId: string; token: string } };
+  error?: { code?: string; message: string };
+  conflicts: number;
+};
 
 /** A worker process and the lines it prints. */
 class Worker {
@@ -84,7 +88,7 @@ class Worker {
 }
 
 /** Sends one command to every worker at once; all start verify() at the same wall-clock instant. */
-async function race(workers: Worker[], command: { userId: string; code: string; nowMs: number }): Promise<Outcome[]> {
+async function race(workers: Worker[], command: { userId: string; code: string; nowMs: number; options?: object }): Promise<Outcome[]> {
   const line = `${JSON.stringify({ ...command, goAtMs: Date.now() + 200 })}\n`;
   for (const w of workers) w.proc.stdin.write(line);
   return (await Promise.all(workers.map((w) => w.next()))) as Outcome[];
@@ -98,6 +102,7 @@ function raceSuite(name: string, open: () => Promise<{ store: TwoFactorStore; co
     const clock = new ManualClock(T0_MS);
     let secret = '';
     let backupCodes: string[] = [];
+    let trusterSecret = '';
     let conflicts = 0;
 
     beforeAll(async () => {
@@ -105,6 +110,7 @@ function raceSuite(name: string, open: () => Promise<{ store: TwoFactorStore; co
       close = opened.close;
       twoFactor = serviceOn(opened.store, clock);
       ({ secret, backupCodes } = await enableUser(twoFactor, clock, 'racer'));
+      ({ secret: trusterSecret } = await enableUser(twoFactor, clock, 'truster'));
       workers = Array.from({ length: WORKERS }, () => new Worker(opened.config));
       expect(await Promise.all(workers.map((w) => w.next()))).toEqual(Array(WORKERS).fill('ready'));
     });
@@ -138,6 +144,24 @@ function raceSuite(name: string, open: () => Promise<{ store: TwoFactorStore; co
         conflicts += outcomes.reduce((n, o) => n + o.conflicts, 0);
       }
       expect(await twoFactor.status('racer')).toMatchObject({ state: 'enabled', backupCodesRemaining: 10 - ROUNDS });
+    });
+
+    test(`one TOTP code with trustDevice: one process succeeds and exactly one trusted device exists, ${ROUNDS} rounds`, async () => {
+      for (let round = 0; round < ROUNDS; round++) {
+        clock.advance(STEP_MS);
+        const options = { trustDevice: { label: `round ${round}` } };
+        const outcomes = await race(workers, { userId: 'truster', code: codeAt(trusterSecret, clock.now()), nowMs: clock.now(), options });
+        expect(outcomes.filter((o) => o.error)).toEqual([]);
+        const winners = outcomes.filter((o) => o.result?.ok);
+        expect(winners).toHaveLength(1);
+        expect(outcomes.filter((o) => o.result?.trustedDevice)).toHaveLength(1);
+        const { deviceId, token } = winners[0]!.result!.trustedDevice!;
+        const devices = await twoFactor.listTrustedDevices('truster');
+        expect(devices.map((d) => [d.deviceId, d.label])).toEqual([[deviceId, `round ${round}`]]);
+        expect(await twoFactor.verifyTrustedDevice('truster', token)).toEqual({ ok: true, deviceId });
+        expect(await twoFactor.revokeTrustedDevices('truster')).toBe(1);
+        conflicts += outcomes.reduce((n, o) => n + o.conflicts, 0);
+      }
     });
 
     // HOTP (issue "several second factors"): race one code of a hardware token here the same way once

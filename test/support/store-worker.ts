@@ -3,9 +3,9 @@
 // argv[2]: JSON { kind: 'sqlite', file, table } | { kind: 'postgres', url, table }
 //          | { kind: 'redis', url, keyPrefix } | { kind: 'redis-cluster', urls, keyPrefix }
 // stdout:  "ready" once connected, then one JSON line per command
-// stdin:   one JSON line per command { userId, code, nowMs, goAtMs }: the worker sets its clock to nowMs,
+// stdin:   one JSON line per command { userId, code, nowMs, goAtMs, options? }: the worker sets its clock to nowMs,
 //          spins until the wall clock reaches goAtMs (so all workers start within a fraction of a
-//          millisecond), calls verify() and answers { result } or { error }, plus how many of its
+//          millisecond), calls verify(userId, code, options) and answers { result } or { error }, plus how many of its
 //          compareAndSet calls lost to another writer.
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -60,14 +60,14 @@ await twoFactor.status('warm-up');
 const out = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
 out('ready');
 for await (const line of createInterface({ input: process.stdin })) {
-  const { userId, code, nowMs, goAtMs } = JSON.parse(line) as { userId: string; code: string; nowMs: number; goAtMs: number };
+  const { userId, code, nowMs, goAtMs, options } = JSON.parse(line) as { userId: string; code: string; nowMs: number; goAtMs: number; options?: Parameters<typeof twoFactor.verify>[2] };
   clock.set(nowMs);
   conflicts = 0;
   while (Date.now() < goAtMs) {
     // spin: a timer would wake each process at a different moment
   }
   try {
-    out({ result: await twoFactor.verify(userId, code), conflicts });
+    out({ result: await twoFactor.verify(userId, code, options), conflicts });
   } catch (error) {
     out({ error: { name: (error as Error).name, code: (error as { code?: string }).code, message: (error as Error).message }, conflicts });
   }
