@@ -72,13 +72,16 @@ export async function importFactor(ctx: ServiceContext, userIdInput: string, fac
     const record = stored?.record ?? emptyRecord();
     assertRoomForFactor(record);
     const factor = { ...draft, id: newFactorId(record.factors), secret: sealed, createdAt: nowMs } as StoredFactor;
-    let next = withFactorAdded(record, factor, nowMs, hashed);
-    // Codes given for a user who has some already replace them: the old system's set is the one users hold.
-    if (hashed !== null) next = { ...next, backupCodes: hashed, backupCodesUsed: [] };
+    // Never replace a set the user may have printed: codes are taken only for a user without any.
+    if (hashed !== null && record.backupCodes !== null) {
+      fail('INVALID_OPTION', 'opts.backupCodes', 'omitted for a user who already has backup codes', codes);
+    }
+    const next = withFactorAdded(record, factor, nowMs, hashed);
+    const withCodes = hashed !== null && record.factors.length > 0 ? { ...next, backupCodes: hashed, backupCodesUsed: [] } : next;
     const first = record.factors.length === 0;
     return {
       result: { factorId: factor.id },
-      next,
+      next: withCodes,
       events: [
         ...(first ? [{ type: 'enabled' as const, replaced: false }] : []),
         { type: 'factor-imported', factorId: factor.id, factorType: factor.type, backupCodes: codes?.length ?? 0 },

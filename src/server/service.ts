@@ -70,7 +70,8 @@ export interface TwoFactor {
   removeFactor(userId: string, factorId: string, code: string): Promise<{ ok: true } | Failure>;
   /**
    * Operator migration from another system: adds a factor without any code (gate it like `reset`), turning
-   * 2FA on if it was off. `backupCodes`, the old system's plaintext codes, are hashed and replace the user's set.
+   * 2FA on if it was off. `backupCodes`, the old system's plaintext codes (1–100 of one length, 10–32 symbols
+   * of the backup-code alphabet after normalisation), are hashed on the way in; only for a user without a set.
    * Throws `INVALID_OPTION` / `INVALID_SECRET` naming the field (`factor.period` beyond 3600 s included).
    */
   importFactor(userId: string, factor: ImportedFactor, opts?: { backupCodes?: string[] }): Promise<{ factorId: string }>;
