@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTwoFactor, MemoryStore, type TwoFactorStore } from '../../src/server/index.js';
-import { PostgresStore } from '../../src/stores/postgres.js';
+import { PostgresStore, type PostgresClient } from '../../src/stores/postgres.js';
 import { SqliteStore } from '../../src/stores/sqlite.js';
 import { CHEAP_SCRYPT, codeAt, ManualClock, STEP_MS } from '../support/fixtures.js';
 import { freshTable } from '../support/store-fixtures.js';
@@ -72,15 +72,21 @@ const targets: Record<string, () => Promise<Target>> = {
   pglite: async () => postgresTarget(lite),
   ...(PG_URL ? { postgres: async () => postgresTarget(pool!) } : {}),
 };
+// As in postgres.test.ts: in CI a missing PostgreSQL server is a failure, never a silent pass.
+if (!PG_URL && process.env.CI) {
+  it('CI runs the migration against a real PostgreSQL server', () => {
+    expect.fail('TWO_FACTOR_PG_URL is not set: .ci/run must start one with scripts/pg-test-server.sh start');
+  });
+}
 
-async function postgresTarget(client: PGlite | pg.Pool): Promise<Target> {
+async function postgresTarget(client: PostgresClient): Promise<Target> {
   const table = freshTable('mig');
   const store = new PostgresStore(client, { table });
   await store.migrate();
   return {
     store,
     insert: async (userId, record) => void (await client.query(`INSERT INTO "${table}" (user_id, record, version) VALUES ($1, $2::jsonb, 1)`, [userId, JSON.stringify(record)])),
-    raw: async (userId) => (await client.query<{ record: Record<string, unknown> }>(`SELECT record FROM "${table}" WHERE user_id = $1`, [userId])).rows[0]!.record,
+    raw: async (userId) => ((await client.query(`SELECT record FROM "${table}" WHERE user_id = $1`, [userId])).rows[0] as { record: Record<string, unknown> }).record,
   };
 }
 
