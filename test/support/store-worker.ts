@@ -2,10 +2,13 @@
 //
 // argv[2]: JSON { kind: 'sqlite', file, table } | { kind: 'postgres', url, table }
 // stdout:  "ready" once connected, then one JSON line per command
-// stdin:   one JSON line per command { userId, code, nowMs, goAtMs }: the worker sets its clock to nowMs,
+// stdin:   one JSON line per command { userId, code, nowMs, goAtMs, mode? }: the worker sets its clock to nowMs,
 //          spins until the wall clock reaches goAtMs (so all workers start within a fraction of a
-//          millisecond), calls verify() and answers { result } or { error }, plus how many of its
-//          compareAndSet calls lost to another writer.
+//          millisecond), makes the call and answers { result } or { error }, plus how many of its
+//          compareAndSet calls lost to another writer. The call, by `mode`:
+//          'verify' (default) and 'hotp': verify(userId, code);
+//          'add-remove' with action 'add': confirmEnrollment(userId, code, { proof });
+//          'add-remove' with action 'remove': removeFactor(userId, factorId, code).
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { createInterface } from 'node:readline';
@@ -46,17 +49,31 @@ const twoFactor = serviceOn(store, clock);
 // Warm up (JIT, statement preparation) on a user nobody has, so the race measures the real calls.
 await twoFactor.status('warm-up');
 
+type Command = { userId: string; code: string; nowMs: number; goAtMs: number } & (
+  | { mode?: 'verify' | 'hotp' }
+  | { mode: 'add-remove'; action: 'add'; proof: string }
+  | { mode: 'add-remove'; action: 'remove'; factorId: string }
+);
+
+function run(command: Command) {
+  const { userId, code } = command;
+  if (command.mode !== 'add-remove') return twoFactor.verify(userId, code);
+  if (command.action === 'add') return twoFactor.confirmEnrollment(userId, code, { proof: command.proof });
+  return twoFactor.removeFactor(userId, command.factorId, code);
+}
+
 const out = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
 out('ready');
 for await (const line of createInterface({ input: process.stdin })) {
-  const { userId, code, nowMs, goAtMs } = JSON.parse(line) as { userId: string; code: string; nowMs: number; goAtMs: number };
+  const command = JSON.parse(line) as Command;
+  const { nowMs, goAtMs } = command;
   clock.set(nowMs);
   conflicts = 0;
   while (Date.now() < goAtMs) {
     // spin: a timer would wake each process at a different moment
   }
   try {
-    out({ result: await twoFactor.verify(userId, code), conflicts });
+    out({ result: await run(command), conflicts });
   } catch (error) {
     out({ error: { name: (error as Error).name, code: (error as { code?: string }).code, message: (error as Error).message }, conflicts });
   }
