@@ -57,3 +57,17 @@ describe('50 concurrent uses of one code or proof: exactly one succeeds', () => 
     });
   }
 });
+
+describe('the race check can fail', () => {
+  /** A store whose compareAndSet ignores the version: every writer "wins", as a store without atomicity would. */
+  class LastWriterWins extends MemoryStore {
+    override async compareAndSet(userId: string, _expected: number | null, next: Parameters<MemoryStore['compareAndSet']>[2]): Promise<boolean> {
+      const current = await this.get(userId);
+      return super.compareAndSet(userId, current?.version ?? null, next);
+    }
+  }
+
+  test('on a store without compare-and-set, several of the 50 requests succeed and the check says so', async () => {
+    await expect(expectConcurrentFactorUse(new LastWriterWins())).rejects.toThrow(/expected \d+ to be 1/);
+  });
+});
