@@ -32,6 +32,12 @@ export interface TwoFactor {
    * are returned, once. With one enabled, `proof` (a current code, or an unused backup code, consumed) is
    * required and the app is added beside the others; `backupCodes` is then []. Nothing is ever replaced.
    * Failures: `'no-pending-enrollment'`, `'expired'`, `'throttled'`, `'proof-required'`, `'invalid'` / `'replayed'` (counted).
+   *
+   * @example
+   * ```ts
+   * await twoFactor.confirmEnrollment('u1', newAppCode);                       // { ok: false, reason: 'proof-required' }
+   * await twoFactor.confirmEnrollment('u1', newAppCode, { proof: oldAppCode }); // { ok: true, factorId: 'f_…', backupCodes: [] }
+   * ```
    */
   confirmEnrollment(userId: string, code: string, opts?: { proof?: string }): Promise<{ ok: true; factorId: string; backupCodes: string[] } | Failure>;
   /**
@@ -52,6 +58,13 @@ export interface TwoFactor {
    * Registers an OATH-HOTP hardware token (RFC 4226) with two consecutive codes, found within
    * `hotp.syncLookAhead` counters of `counter`; `proof` as for `confirmEnrollment`.
    * Failures: `'throttled'`, `'proof-required'`, `'invalid'` (codes not found, or a wrong proof; counted), `'replayed'`.
+   * @throws TwoFactorError `INVALID_SECRET` (not base32, under 16 bytes), `INVALID_OPTION` naming `codes`, `counter`, `digits`, `algorithm` or `label`
+   *
+   * @example
+   * ```ts
+   * await twoFactor.addHotpToken('u1', { secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', codes: ['755224', '287082'], label: 'YubiKey 5', proof });
+   * // { ok: true, factorId: 'f_…', backupCodes: [] }
+   * ```
    */
   addHotpToken(userId: string, opts: HotpTokenOptions): Promise<{ ok: true; factorId: string; backupCodes: string[] } | Failure>;
   /**
@@ -66,13 +79,25 @@ export interface TwoFactor {
   /**
    * Removes a factor; needs a current code of any enabled factor (not a backup code). Removing the last
    * factor disables 2FA. Failures: `'not-enabled'`, `'unknown-factor'`, and those of `verify`.
+   * @throws TwoFactorError `INVALID_OPTION` naming `factorId` for an id of the wrong shape
+   *
+   * @example
+   * ```ts
+   * const [lost] = await twoFactor.listFactors('u1');
+   * await twoFactor.removeFactor('u1', lost.id, codeFromNewPhone); // { ok: true }
+   * ```
    */
   removeFactor(userId: string, factorId: string, code: string): Promise<{ ok: true } | Failure>;
   /**
    * Operator migration from another system: adds a factor without any code (gate it like `reset`), turning
    * 2FA on if it was off. `backupCodes`, the old system's plaintext codes (1–100 of one length, 10–32 symbols
    * of the backup-code alphabet after normalisation), are hashed on the way in; only for a user without a set.
-   * Throws `INVALID_OPTION` / `INVALID_SECRET` naming the field (`factor.period` beyond 3600 s included).
+   * @throws TwoFactorError `INVALID_OPTION` / `INVALID_SECRET` naming the field (`factor.period` beyond 3600 s included)
+   *
+   * @example
+   * ```ts
+   * await twoFactor.importFactor('u1', { type: 'totp', secret: row.otp_secret, lastUsedStep: row.consumed_timestep }); // { factorId: 'f_…' }
+   * ```
    */
   importFactor(userId: string, factor: ImportedFactor, opts?: { backupCodes?: string[] }): Promise<{ factorId: string }>;
 }
