@@ -1,7 +1,7 @@
 // Clock drift (RFC 6238 §6): each TOTP factor remembers how far its device's clock is off, in steps, and
 // the acceptance window is centred there. Replay protection stays absolute: a step at or below the last
 // accepted one never matches, whatever the drift.
-import { verifyTotp } from '../totp.js';
+import { MAX_WINDOW_STEPS, verifyTotp } from '../totp.js';
 import type { TotpFactor } from './record.js';
 
 /** A TOTP code accepted for a factor: the step to store as `lastStep` and the drift learned from it. @internal */
@@ -36,7 +36,10 @@ export function matchTotp(secret: Uint8Array, factor: TotpFactor, code: string, 
 export function isTotpReplay(secret: Uint8Array, factor: TotpFactor, code: string, nowMs: number, window: number): boolean {
   if (factor.lastStep < 0) return false;
   const { algorithm, digits, period, driftSteps } = factor;
-  const span = { past: window + Math.max(0, -driftSteps), future: window + Math.max(0, driftSteps) };
+  const span = {
+    past: Math.min(MAX_WINDOW_STEPS, window + Math.max(0, -driftSteps)),
+    future: Math.min(MAX_WINDOW_STEPS, window + Math.max(0, driftSteps)),
+  };
   const match = verifyTotp(secret, code, { algorithm, digits, period, window: span, now: nowMs });
   return match.valid && match.step <= factor.lastStep;
 }

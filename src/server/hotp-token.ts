@@ -10,9 +10,12 @@ export interface HotpKey {
   digits: number;
 }
 
-/** Counters `start` … `start + lookAhead`, cut at the largest safe integer (a stored counter is one). */
+/**
+ * Counters `start` … `start + lookAhead`, cut below the largest safe integer: the counter stored after a
+ * match (one past it) must still be a safe integer, or the record could not be read back.
+ */
 function candidates(key: HotpKey, start: number, lookAhead: number): number[] {
-  const count = Math.min(lookAhead, Number.MAX_SAFE_INTEGER - start) + 1;
+  const count = Math.max(0, Math.min(lookAhead, Number.MAX_SAFE_INTEGER - 1 - start) + 1);
   const [hi, lo] = counterHalves(start);
   return otpValues(key.secret, key.algorithm, hi, lo, count);
 }

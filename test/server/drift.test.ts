@@ -1,7 +1,7 @@
 // Clock drift (src/server/drift.ts, RFC 6238 §6): the window follows a device clock that walks away,
 // within ±maxDriftSteps, while replay protection stays absolute.
 import { describe, expect, it } from 'vitest';
-import { codeAt, enrol, setup, STEP_MS, stored } from '../support/fixtures.js';
+import { codeAt, enrol, overwrite, setup, STEP_MS, stored, wrongCodeAt } from '../support/fixtures.js';
 
 const driftOf = async (ctx: ReturnType<typeof setup>) => (await ctx.twoFactor.listFactors('alice'))[0]!.driftSteps;
 
@@ -62,6 +62,15 @@ describe('clock drift', () => {
     expect(((await stored(ctx.store))!.record.factors[0] as { lastStep: number }).lastStep).toBe(lastStep);
     ctx.clock.advance(STEP_MS);
     expect(await ctx.twoFactor.verify('alice', codeAt(secret, ctx.clock.now()))).toMatchObject({ ok: true });
+  });
+
+  it('at the largest drift and window (100 and 10) a wrong code is still just invalid', async () => {
+    const ctx = setup({ totp: { window: 10, maxDriftSteps: 100 } });
+    const { secret } = await enrol(ctx);
+    await overwrite(ctx.store, 'alice', (record) => ({ ...record, factors: [{ ...record.factors[0]!, driftSteps: 100 } as never] }));
+    ctx.clock.advance(STEP_MS);
+    expect(await ctx.twoFactor.verify('alice', wrongCodeAt(secret, ctx.clock.now(), 200))).toEqual({ ok: false, reason: 'invalid' });
+    expect(await ctx.twoFactor.verify('alice', codeAt(secret, ctx.clock.now() + 100 * STEP_MS))).toMatchObject({ ok: true });
   });
 
   it('totp.maxDriftSteps is bounded 0–100', () => {

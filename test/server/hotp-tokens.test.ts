@@ -118,6 +118,16 @@ describe('sign-in look-ahead and resynchronisation (RFC 4226 §7.4)', () => {
     expect(await app.twoFactor.resyncHotp('alice', totp!.id, [a!, b!])).toEqual({ ok: false, reason: 'unknown-factor' });
   });
 
+  it('at the largest safe counter: a code whose successor could not be stored is refused, and the record stays readable', async () => {
+    const ctx = setup();
+    const top = Number.MAX_SAFE_INTEGER;
+    await ctx.twoFactor.importFactor('alice', { type: 'hotp', secret: TOKEN, counter: top - 1 });
+    expect(await ctx.twoFactor.verify('alice', generateHotp(TOKEN, top - 1))).toMatchObject({ ok: true, method: 'hotp' });
+    expect(await ctx.twoFactor.verify('alice', generateHotp(TOKEN, top))).toEqual({ ok: false, reason: 'invalid' });
+    expect((await ctx.twoFactor.status('alice')).factors).toHaveLength(1);
+    expect((await stored(ctx.store))!.record.factors[0]).toMatchObject({ counter: top });
+  });
+
   it('hotp options are bounded: lookAhead 0–100, syncLookAhead 1,000–100,000', () => {
     for (const hotp of [{ lookAhead: 101 }, { lookAhead: -1 }, { syncLookAhead: 999 }, { syncLookAhead: 100_001 }, { lookAhead: 1.5 }]) {
       expect(() => setup({ hotp })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining('"hotp.') }));
