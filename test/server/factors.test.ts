@@ -164,3 +164,38 @@ describe('rename and remove', () => {
     expect(await ctx.twoFactor.listFactors('nobody')).toEqual([]);
   });
 });
+
+describe('bad input to the factor methods', () => {
+  it('a bad userId or options object is INVALID_OPTION naming it, and nothing is written', async () => {
+    const ctx = setup();
+    const { secret } = await enrol(ctx);
+    const [factor] = await ctx.twoFactor.listFactors('alice');
+    const before = await stored(ctx.store);
+    const codes: [string, string] = ['123456', '654321'];
+    const calls: [string, () => Promise<unknown>][] = [];
+    for (const userId of ['', 'x'.repeat(257), 42, null]) {
+      const u = userId as string;
+      calls.push(
+        ['userId', () => ctx.twoFactor.listFactors(u)],
+        ['userId', () => ctx.twoFactor.renameFactor(u, factor!.id, 'x')],
+        ['userId', () => ctx.twoFactor.removeFactor(u, factor!.id, '123456')],
+        ['userId', () => ctx.twoFactor.resyncHotp(u, factor!.id, codes)],
+        ['userId', () => ctx.twoFactor.addHotpToken(u, { secret, codes })],
+        ['userId', () => ctx.twoFactor.importFactor(u, { type: 'totp', secret })],
+        ['userId', () => ctx.twoFactor.confirmEnrollment(u, '123456', { proof: '123456' })],
+      );
+    }
+    calls.push(
+      ['opts', () => ctx.twoFactor.confirmEnrollment('alice', '123456', 'proof' as never)],
+      ['opts', () => ctx.twoFactor.importFactor('alice', { type: 'totp', secret }, [] as never)],
+      ['factorId', () => ctx.twoFactor.resyncHotp('alice', 'nope', codes)],
+      ['factorId', () => ctx.twoFactor.renameFactor('alice', 'nope', 'x')],
+    );
+    for (const [field, call] of calls) {
+      const error = await call().catch((e: unknown) => e);
+      expect(error, field).toBeInstanceOf(TwoFactorError);
+      expect(error, field).toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining(`"${field}"`) });
+    }
+    expect(await stored(ctx.store)).toEqual(before);
+  });
+});
