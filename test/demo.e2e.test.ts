@@ -266,7 +266,7 @@ describe('demo app in headless Chromium', () => {
     const db = new Database(dbFile, { readonly: true });
     try {
       const row = db.prepare('SELECT record FROM two_factor WHERE user_id = ?').get(DEMO_USER.id) as { record: string };
-      expect(JSON.parse(row.record).factor.secret.alg).toBe('A256GCM');
+      expect(JSON.parse(row.record).factors[0].secret.alg).toBe('A256GCM');
       expect(row.record).not.toContain(secret);
       for (const c of backupCodes) expect(row.record).not.toContain(c);
     } finally {

@@ -35,7 +35,7 @@ ${main}
 </html>`;
 }
 
-const csrfField = (csrf) => `<input type="hidden" name="_csrf" value="${h(csrf)}">`;
+export const csrfField = (csrf) => `<input type="hidden" name="_csrf" value="${h(csrf)}">`;
 
 function notice(flash) {
   if (!flash) return '';
@@ -133,7 +133,7 @@ ${notice(flash)}
   });
 }
 
-function settingsLayout({ csrf, user, tab, body }) {
+export function settingsLayout({ csrf, user, tab, body }) {
   const tabLink = (href, name, label) =>
     `<a href="${href}"${tab === name ? ' aria-current="page" class="tab current"' : ' class="tab"'}>${label}</a>`;
   return layout({
@@ -158,12 +158,13 @@ export function settingsProfile({ csrf, user }) {
   });
 }
 
-export function settingsSecurity({ csrf, user, status, enrollment, errors = {}, flash, focus, trustedDevices = [], currentDeviceId }) {
+export function settingsSecurity({ csrf, user, status, enrollment, errors = {}, flash, focus, factorsHtml = '', trustedDevices = [], currentDeviceId }) {
   let body;
   if (status.state === 'enabled') {
     const since = new Date(status.enabledAt).toISOString().slice(0, 16).replace('T', ' ');
     body = `<p>Status: <strong>On</strong> since ${h(since)} UTC.</p>
   <p id="backup-codes-left">Backup codes left: ${status.backupCodesRemaining}.</p>
+  ${factorsHtml}
   <form method="post" action="/settings/security/2fa/regenerate" class="sub">
     ${csrfField(csrf)}
     <h3>Backup codes</h3>

@@ -13,6 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { createTwoFactor } from '@inworkjobs/two-factor/server';
 import * as pages from './pages.mjs';
+import { factorsSection, handleFactorRoute } from './factors.mjs';
 import { createLoginThrottle } from './login-throttle.mjs';
 import { createSessionTable } from './session-table.mjs';
 import { createTrustedDevices } from './trusted-devices.mjs';
@@ -497,6 +498,8 @@ function createApp({ twoFactor, users, now, clientScript, host, maxSessions, max
         return redirect(res, '/settings/security');
       }
     }
+    const factorApp = { twoFactor, user, session, form, view, send: (status, html) => send(res, status, html), redirect: (to) => redirect(res, to), securityPage };
+    if ((await handleFactorRoute(route, factorApp)) !== false) return;
     return send(res, 404, pages.error({ ...view, message: 'There is no such page.' }));
 
     function passwordRecentlyConfirmed() {
@@ -520,7 +523,8 @@ function createApp({ twoFactor, users, now, clientScript, host, maxSessions, max
       const enrollment = session.enrollment && now() < session.enrollment.expiresAt ? session.enrollment : null;
       const flash = takeFlash(session);
       const trustedDevices = await trusted.list(user.id);
-      return send(res, status, pages.settingsSecurity({ ...view, status: twoFactorStatus, enrollment, errors, flash, focus: flash?.focus, trustedDevices, currentDeviceId: session.trustedDeviceId }));
+      const factorsHtml = twoFactorStatus.state === 'enabled' ? factorsSection({ csrf: view.csrf, factors: twoFactorStatus.factors, errors }) : '';
+      return send(res, status, pages.settingsSecurity({ ...view, status: twoFactorStatus, enrollment, errors, flash, focus: flash?.focus, factorsHtml, trustedDevices, currentDeviceId: session.trustedDeviceId }));
     }
   }
 

@@ -1,17 +1,25 @@
 // The building blocks of decisions: refusals, counted failures, the throttle check, and the one rule
-// "a current code of the factor is required" that verify, disable and regenerateBackupCodes share.
-import { verifyTotp } from '../totp.js';
+// "a current code of an enabled factor is required" that removeFactor, disable and regenerateBackupCodes share.
 import { generateBackupCodes } from '../backup-codes.js';
 import { countBackupCodes } from '../backup-codes-string.js';
 import { hashBackupCodes } from '../backup-codes-hash.js';
 import type { TwoFactorOperation } from './events.js';
-import type { ActiveFactor, TwoFactorRecord } from './record.js';
+import { matchFactors, withFactorUsed } from './factor-codes.js';
+import { RECORD_SCHEMA, type StoredFactor, type TwoFactorRecord } from './record.js';
 import type { StoredRecord } from './store.js';
 import { retryAfterMs, throttleDelayMs } from './throttle.js';
 import type { Decision, ServiceContext } from './transact.js';
 
 /** Why a code was not accepted. */
-export type FailureReason = 'invalid' | 'replayed' | 'throttled' | 'not-enabled' | 'no-pending-enrollment' | 'expired';
+export type FailureReason =
+  | 'invalid'
+  | 'replayed'
+  | 'throttled'
+  | 'not-enabled'
+  | 'no-pending-enrollment'
+  | 'expired'
+  | 'proof-required'
+  | 'unknown-factor';
 
 /**
  * A refused attempt. `retryAfterMs` (milliseconds) is set with `'throttled'`, and with `'invalid'` /
@@ -19,7 +27,8 @@ export type FailureReason = 'invalid' | 'replayed' | 'throttled' | 'not-enabled'
  */
 export type Failure = { ok: false; reason: FailureReason; retryAfterMs?: number };
 
-type Method = 'totp' | 'backup-code';
+/** What a code was checked as. */
+export type Method = 'totp' | 'hotp' | 'backup-code';
 
 /** A refusal that counts nothing and writes nothing. @internal */
 export function refuse<R>(operation: TwoFactorOperation, reason: Exclude<FailureReason, 'throttled'>, method?: Method): Decision<R | Failure> {
@@ -58,18 +67,25 @@ export function waitFor(ctx: ServiceContext, record: TwoFactorRecord, nowMs: num
   return retryAfterMs(record.failures, record.lastFailureAt, nowMs, ctx.throttle);
 }
 
-/** Unused backup codes of a factor. parseRecord guarantees distinct indexes; the clamp covers indexes the set never had. @internal */
-export function remainingOf(factor: ActiveFactor): number {
-  return Math.max(0, countBackupCodes(factor.backupCodes) - factor.backupCodesUsed.length);
+/** Unused backup codes of the user. parseRecord guarantees distinct indexes; the clamp covers indexes the set never had. @internal */
+export function remainingOf(record: TwoFactorRecord): number {
+  return record.backupCodes === null ? 0 : Math.max(0, countBackupCodes(record.backupCodes) - record.backupCodesUsed.length);
 }
 
-/** A record with its factor enabled. @internal */
-export type EnabledRecord = TwoFactorRecord & { factor: ActiveFactor };
+/** The record of a user without one: nothing enabled, nothing pending, no failures. @internal */
+export function emptyRecord(): TwoFactorRecord {
+  return { schema: RECORD_SCHEMA, factors: [], backupCodes: null, backupCodesUsed: [], enabledAt: null, pending: null, failures: 0, lastFailureAt: null };
+}
+
+/** A code accepted: the record to write (factor state moved, failures cleared) and the factor that matched. @internal */
+export interface CodeAccepted {
+  record: TwoFactorRecord;
+  factor: StoredFactor;
+}
 
 /**
- * Requires a current TOTP code of the enabled factor: refused when 2FA is off, throttled, or the code is
- * wrong or replayed (both counted). On success returns the record and the step to store as `lastStep`.
- * Runs HMAC only when the throttle admits the attempt. @internal
+ * Requires a current code of any enabled factor: refused when 2FA is off, throttled, or the code is
+ * wrong or replayed (both counted). Runs HMAC only when the throttle admits the attempt. @internal
  */
 export async function requireCurrentCode(
   ctx: ServiceContext,
@@ -78,19 +94,19 @@ export async function requireCurrentCode(
   code: string,
   nowMs: number,
   operation: TwoFactorOperation,
-): Promise<{ record: EnabledRecord; step: number } | { refused: Decision<Failure> }> {
+): Promise<CodeAccepted | { refused: Decision<Failure> }> {
   const record = stored?.record;
-  if (!record?.factor) return { refused: refuse(operation, 'not-enabled') };
-  const { factor } = record;
+  if (!record || record.factors.length === 0) return { refused: refuse(operation, 'not-enabled') };
   const wait = waitFor(ctx, record, nowMs);
   if (wait > 0) return { refused: throttled(operation, wait) };
-  const secret = await ctx.sealer.open(factor.secret, userId, 'record.factor.secret');
-  const totpOptions = { algorithm: factor.algorithm, digits: factor.digits, period: factor.period, window: ctx.window, now: nowMs };
-  const match = verifyTotp(secret, code, { ...totpOptions, afterStep: factor.lastStep });
-  if (match.valid) return { record: { ...record, factor }, step: match.step };
-  // Telling a replay from a wrong code costs a second window of HMACs, on failures only.
-  const replayed = factor.lastStep >= 0 && verifyTotp(secret, code, totpOptions).valid;
-  return { refused: counted(ctx, record, nowMs, operation, replayed ? 'replayed' : 'invalid', 'totp') };
+  const match = await matchFactors(ctx, userId, record, code, nowMs);
+  if (!match.ok) return { refused: counted(ctx, record, nowMs, operation, match.replayed ? 'replayed' : 'invalid', methodOf(record)) };
+  return { record: withFactorUsed(record, match), factor: match.factor };
+}
+
+/** The method a failed factor code is reported as: 'hotp' only when every enabled factor is a token. @internal */
+export function methodOf(record: TwoFactorRecord): Method {
+  return record.factors.every((factor) => factor.type === 'hotp') ? 'hotp' : 'totp';
 }
 
 /** A fresh backup-code set, made and hashed at most once per call however often the compare-and-set is retried. @internal */

@@ -1,17 +1,33 @@
 // Audit events: what the service tells `onEvent` after each stored change.
-import type { FailureReason } from './decisions.js';
+import type { FailureReason, Method } from './decisions.js';
+import type { FactorType } from './factors.js';
 
 /** The service call an event or a failure belongs to. */
-export type TwoFactorOperation = 'confirm-enrollment' | 'verify' | 'disable' | 'regenerate-backup-codes';
+export type TwoFactorOperation =
+  | 'confirm-enrollment'
+  | 'verify'
+  | 'disable'
+  | 'regenerate-backup-codes'
+  | 'add-hotp-token'
+  | 'resync-hotp'
+  | 'remove-factor';
 
 /**
- * Audit events, emitted after the change they report has been stored. None carries a secret or a code.
- * `at` is the service clock's time (epoch ms).
+ * Audit events, emitted after the change they report has been stored. None carries a secret, a code or a
+ * label (labels are the user's own text); factors are named by id and type. `at` is the service clock's time (epoch ms).
  */
 export type TwoFactorEvent =
   | { type: 'enrollment-started'; userId: string; at: number; expiresAt: number }
-  /** `replaced` is true when a confirmed re-enrolment replaced an enabled factor. */
+  /** 2FA turned on with its first factor. `replaced` is always false since 0.2: a factor is never replaced. */
   | { type: 'enabled'; userId: string; at: number; replaced: boolean }
+  /** A factor was added beside enabled ones (the first factor reports `enabled` as well). */
+  | { type: 'factor-added'; userId: string; at: number; factorId: string; factorType: FactorType; proof?: Method }
+  | { type: 'factor-removed'; userId: string; at: number; factorId: string; factorType: FactorType }
+  | { type: 'factor-renamed'; userId: string; at: number; factorId: string }
+  /** An operator imported a factor from another system (`importFactor`), with `backupCodes` plaintext codes hashed. */
+  | { type: 'factor-imported'; userId: string; at: number; factorId: string; factorType: FactorType; backupCodes: number }
+  /** An HOTP token's counter moved by `resyncHotp`, by `skipped` counters. */
+  | { type: 'hotp-resynced'; userId: string; at: number; factorId: string; skipped: number }
   | { type: 'disabled'; userId: string; at: number }
   | { type: 'reset'; userId: string; at: number }
   | { type: 'backup-code-used'; userId: string; at: number; remaining: number }
@@ -22,7 +38,7 @@ export type TwoFactorEvent =
       at: number;
       operation: TwoFactorOperation;
       reason: Exclude<FailureReason, 'throttled'>;
-      method?: 'totp' | 'backup-code';
+      method?: Method;
       /** Consecutive failures after this one (absent when nothing was counted). */
       failures?: number;
     }

@@ -1,6 +1,6 @@
 // Managing 2FA once it is on: status, disable, new backup codes, and support's reset.
-import { freshBackupCodes, refuse, remainingOf, requireCurrentCode, type Failure } from './decisions.js';
-import type { ActiveFactor } from './record.js';
+import { freshBackupCodes, remainingOf, requireCurrentCode, type Failure } from './decisions.js';
+import { factorInfo, type FactorInfo } from './factors.js';
 import type { Decision, ServiceContext } from './transact.js';
 import { assertUserId } from './user-id.js';
 
@@ -9,8 +9,10 @@ export interface TwoFactorStatus {
   /** `'pending'` only while an unexpired first enrolment waits for confirmation. */
   state: 'disabled' | 'pending' | 'enabled';
   backupCodesRemaining: number;
-  /** When the current factor was confirmed, epoch ms. */
+  /** When 2FA was turned on (its first factor confirmed), epoch ms. */
   enabledAt?: number;
+  /** The enabled factors, oldest first. */
+  factors: FactorInfo[];
 }
 
 /** {@link TwoFactor.disable}. @internal */
@@ -32,12 +34,10 @@ export async function regenerateBackupCodes(ctx: ServiceContext, userIdInput: st
   return ctx.transact(userId, async (stored, nowMs): Promise<Decision<Regenerated>> => {
     const checked = await requireCurrentCode(ctx, userId, stored, code, nowMs, 'regenerate-backup-codes');
     if ('refused' in checked) return checked.refused;
-    const { record, step } = checked;
     const { codes: backupCodes, hashed } = await codes();
-    const factor: ActiveFactor = { ...record.factor, lastStep: step, backupCodes: hashed, backupCodesUsed: [] };
     return {
       result: { ok: true, backupCodes },
-      next: { ...record, factor, failures: 0, lastFailureAt: null },
+      next: { ...checked.record, backupCodes: hashed, backupCodesUsed: [] },
       events: [{ type: 'backup-codes-regenerated', count: backupCodes.length }],
     };
   });
@@ -47,12 +47,12 @@ export async function regenerateBackupCodes(ctx: ServiceContext, userIdInput: st
 export async function status(ctx: ServiceContext, userIdInput: string): Promise<TwoFactorStatus> {
   const userId = assertUserId(userIdInput);
   const record = (await ctx.read(userId))?.record;
-  if (record?.factor) {
-    return { state: 'enabled', backupCodesRemaining: remainingOf(record.factor), enabledAt: record.factor.enabledAt };
+  if (record && record.factors.length > 0) {
+    return { state: 'enabled', backupCodesRemaining: remainingOf(record), enabledAt: record.enabledAt!, factors: record.factors.map(factorInfo) };
   }
   // An expired first enrolment is as good as none: the user has to begin again.
-  if (record?.pending && ctx.now() < record.pending.expiresAt) return { state: 'pending', backupCodesRemaining: 0 };
-  return { state: 'disabled', backupCodesRemaining: 0 };
+  if (record?.pending && ctx.now() < record.pending.expiresAt) return { state: 'pending', backupCodesRemaining: 0, factors: [] };
+  return { state: 'disabled', backupCodesRemaining: 0, factors: [] };
 }
 
 /** {@link TwoFactor.reset}. @internal */

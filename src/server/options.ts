@@ -4,7 +4,7 @@ import { algorithmOption, type Algorithm } from '../algorithm.js';
 import { digitsOption, periodOption } from '../internal/parameters.js';
 import { backupCodeSetShape } from '../backup-codes.js';
 import { scryptCostOption, type ScryptCost } from '../backup-codes-string.js';
-import { MAX_ENROLLMENT_TTL_MS, MAX_TOTP_PERIOD_SECONDS, type TotpParameters } from './record.js';
+import { MAX_DRIFT_STEPS, MAX_ENROLLMENT_TTL_MS, MAX_TOTP_PERIOD_SECONDS, type TotpParameters } from './record.js';
 import { createSealer, type EncryptionOptions, type Sealer } from './seal.js';
 import type { TwoFactorStore } from './store.js';
 import { throttlePolicy, type ThrottleOptions, type ThrottlePolicy } from './throttle.js';
@@ -23,8 +23,18 @@ export interface TwoFactorOptions {
   encryption?: EncryptionOptions;
   /** Clock, epoch **milliseconds**; default `Date.now`. */
   now?: () => number;
-  /** TOTP parameters of new enrolments (existing ones keep theirs) and the accepted drift in **steps** (default 1 = ±1, 0–10). */
-  totp?: { algorithm?: Algorithm; digits?: number; period?: number; window?: number };
+  /**
+   * TOTP parameters of new enrolments (existing ones keep theirs), the accepted network delay `window` in
+   * **steps** around the device's learned clock (default 1 = ±1, 0–10), and `maxDriftSteps`, the largest
+   * clock offset learned per factor (RFC 6238 §6; default 10, 0–100; 0 learns nothing).
+   */
+  totp?: { algorithm?: Algorithm; digits?: number; period?: number; window?: number; maxDriftSteps?: number };
+  /**
+   * HOTP tokens: `lookAhead`, counters accepted past the expected one at sign-in (default 10, 0–100);
+   * `syncLookAhead`, counters searched for two consecutive codes on registration and `resyncHotp`
+   * (RFC 4226 §7.4; default 1,000, 1,000–100,000).
+   */
+  hotp?: { lookAhead?: number; syncLookAhead?: number };
   /** How long a pending enrolment can be confirmed, in **milliseconds**; default 10 min, 1 s – 1 day. */
   enrollmentTtlMs?: number;
   /** Back-off after consecutive failures; see {@link DEFAULT_THROTTLE}. */
@@ -45,6 +55,14 @@ export interface TwoFactorOptions {
 export const DEFAULT_ENROLLMENT_TTL_MS = 10 * 60 * 1000;
 const MAX_ISSUER_CHARS = 256;
 const MAX_WINDOW = 10;
+/** Default largest learned clock offset of a TOTP factor, in steps (5 minutes at 30 s). */
+export const DEFAULT_MAX_DRIFT_STEPS = 10;
+/** Default HOTP look-ahead at sign-in, in counters. */
+export const DEFAULT_HOTP_LOOK_AHEAD = 10;
+/** Default HOTP look-ahead for registration and resynchronisation, in counters. */
+export const DEFAULT_HOTP_SYNC_LOOK_AHEAD = 1000;
+const MAX_HOTP_LOOK_AHEAD = 100;
+const MAX_HOTP_SYNC_LOOK_AHEAD = 100_000;
 
 /** {@link TwoFactorOptions} checked, with defaults filled in. @internal */
 export type ServiceSettings = Readonly<{
@@ -55,8 +73,12 @@ export type ServiceSettings = Readonly<{
   now: () => number;
   /** TOTP parameters of new enrolments. */
   parameters: TotpParameters;
-  /** Accepted drift, in steps either way. */
+  /** Accepted network delay, in steps either way around the learned clock offset. */
   window: number;
+  /** Largest learned clock offset, in steps either way. */
+  maxDriftSteps: number;
+  /** HOTP look-aheads at sign-in and for (re)synchronisation, in counters. */
+  hotp: { readonly lookAhead: number; readonly syncLookAhead: number };
   enrollmentTtlMs: number;
   throttle: ThrottlePolicy;
   backupCodes: { readonly count: number; readonly length: number; readonly cost?: ScryptCost };
@@ -81,6 +103,12 @@ export function serviceSettings(options: TwoFactorOptions): ServiceSettings {
     period: periodOption(totp.period, 'totp.period', MAX_TOTP_PERIOD_SECONDS),
   });
   const window = integerOption(totp.window, 'totp.window', 0, MAX_WINDOW, 1);
+  const maxDriftSteps = integerOption(totp.maxDriftSteps, 'totp.maxDriftSteps', 0, MAX_DRIFT_STEPS, DEFAULT_MAX_DRIFT_STEPS);
+  const hotpOptions = optionsObject(options.hotp, 'hotp');
+  const hotp = Object.freeze({
+    lookAhead: integerOption(hotpOptions.lookAhead, 'hotp.lookAhead', 0, MAX_HOTP_LOOK_AHEAD, DEFAULT_HOTP_LOOK_AHEAD),
+    syncLookAhead: integerOption(hotpOptions.syncLookAhead, 'hotp.syncLookAhead', DEFAULT_HOTP_SYNC_LOOK_AHEAD, MAX_HOTP_SYNC_LOOK_AHEAD, DEFAULT_HOTP_SYNC_LOOK_AHEAD),
+  });
   const enrollmentTtlMs = integerOption(options.enrollmentTtlMs, 'enrollmentTtlMs', 1000, MAX_ENROLLMENT_TTL_MS, DEFAULT_ENROLLMENT_TTL_MS);
   const throttle = throttlePolicy(options.throttle);
   const backup = optionsObject(options.backupCodes, 'backupCodes');
@@ -89,7 +117,7 @@ export function serviceSettings(options: TwoFactorOptions): ServiceSettings {
     ...(backup.cost === undefined ? {} : { cost: scryptCostOption(backup.cost, 'backupCodes.cost') }),
   });
   const onEvent = functionOption(options.onEvent, 'onEvent');
-  return Object.freeze({ store, issuer, sealer, now, parameters, window, enrollmentTtlMs, throttle, backupCodes, onEvent });
+  return Object.freeze({ store, issuer, sealer, now, parameters, window, maxDriftSteps, hotp, enrollmentTtlMs, throttle, backupCodes, onEvent });
 }
 
 function functionOption<T>(value: T | undefined, field: string): T | undefined {

@@ -8,13 +8,16 @@ import { countBackupCodes } from '../backup-codes-string.js';
 import { MAX_SECRET_BYTES } from '../base32.js';
 import { ALGORITHM_RULE, isAlgorithm, type Algorithm } from '../algorithm.js';
 import { isDigits, MAX_DIGITS, MIN_DIGITS } from '../internal/parameters.js';
+import { isLabel, LABEL_RULE } from './label.js';
+import { factorList, safeInteger } from './record-factors.js';
+import { parseRecordV1 } from './record-v1.js';
 import { parseDevices, type TrustedDevice } from './trusted-devices.js';
 
-/** The schema version this release writes. Records of a lower version are migrated on read. */
-export const RECORD_SCHEMA = 1;
+/** The schema version this release writes. Records of a lower version are migrated on read (schema 1: release 0.1). */
+export const RECORD_SCHEMA = 2;
 
 /**
- * A TOTP secret as stored: in the clear (base32) when no `encryption` is configured, otherwise
+ * A secret as stored: in the clear (base32) when no `encryption` is configured, otherwise
  * AES-256-GCM sealed with the key `kid` (`iv` 12 bytes and `ct` = ciphertext‖16-byte tag, both base64url).
  */
 export type SealedSecret =
@@ -30,22 +33,47 @@ export interface TotpParameters {
   period: number;
 }
 
-/** The confirmed, working second factor. */
-export interface ActiveFactor extends TotpParameters {
+/** What every stored factor has. */
+interface FactorBase {
+  /** Opaque, stable, unique per user: `f_` and 10 base32 characters. */
+  id: string;
+  /** 1–64 characters, no control characters. */
+  label: string;
   secret: SealedSecret;
-  /** Time step of the last accepted TOTP code (incl. the confirming one); steps at or below it are refused. */
-  lastStep: number;
-  /** The backup codes' hash string from `hashBackupCodes`, unchanged until regenerated. */
-  backupCodes: string;
-  /** Indexes (as returned by `verifyBackupCode`) of the backup codes already used: distinct, 0–99. */
-  backupCodesUsed: number[];
-  /** When this factor was confirmed, epoch ms. */
-  enabledAt: number;
+  algorithm: Algorithm;
+  digits: number;
+  /** Epoch ms. */
+  createdAt: number;
+  /** The last sign-in or proof with this factor, epoch ms. */
+  lastUsedAt: number | null;
 }
+
+/** An authenticator app (RFC 6238). */
+export interface TotpFactor extends FactorBase {
+  type: 'totp';
+  /** Step length in seconds. */
+  period: number;
+  /** Time step of the last accepted code (incl. the confirming one); steps at or below it are refused. -1: none yet. */
+  lastStep: number;
+  /** The device's clock offset in steps, learned from accepted codes (RFC 6238 §6); the window is centred on it. */
+  driftSteps: number;
+}
+
+/** A hardware token (RFC 4226). */
+export interface HotpFactor extends FactorBase {
+  type: 'hotp';
+  /** The next counter expected: one past the last accepted code. */
+  counter: number;
+}
+
+/** One enabled second factor. */
+export type StoredFactor = TotpFactor | HotpFactor;
 
 /** An enrolment started by `beginEnrollment` and not yet confirmed. */
 export interface PendingEnrollment extends TotpParameters {
   secret: SealedSecret;
+  /** The label the factor gets once confirmed. */
+  label: string;
   /** Epoch ms. */
   createdAt: number;
   /** Epoch ms; confirming at or after this moment fails with `'expired'`. */
@@ -55,20 +83,30 @@ export interface PendingEnrollment extends TotpParameters {
 /**
  * Everything the service stores for one user. No record means 2FA is disabled.
  *
- * - `state` `'pending'`: an enrolment was started, nothing is enabled (`factor` is null, `pending` is set).
- * - `state` `'enabled'`: `factor` is set; `pending` may hold a re-enrolment that replaces `factor` only once confirmed.
- * - `failures` / `lastFailureAt`: consecutive failed attempts (any code-checking call) and the last one's time (epoch ms).
+ * - `factors`: the enabled factors (at most {@link MAX_FACTORS}); 2FA is on exactly when there is one.
+ * - `backupCodes` / `backupCodesUsed` / `enabledAt`: the user's backup codes (hash string from
+ *   `hashBackupCodes`, indexes already used) and when 2FA was turned on; null / [] / null while off
+ *   (`backupCodes` is null too after importing a factor without codes).
+ * - `pending`: an enrolment waiting for its first code (with factors enabled: an addition that needs proof).
+ * - `failures` / `lastFailureAt`: consecutive failed attempts across every factor and the backup codes.
  * - `devices`: browsers trusted to skip the second step (absent = none); see trusted-devices.ts.
  */
 export interface TwoFactorRecord {
-  schema: 1;
-  state: 'pending' | 'enabled';
-  factor: ActiveFactor | null;
+  schema: 2;
+  factors: StoredFactor[];
+  backupCodes: string | null;
+  backupCodesUsed: number[];
+  enabledAt: number | null;
   pending: PendingEnrollment | null;
   failures: number;
   lastFailureAt: number | null;
   devices?: TrustedDevice[];
 }
+
+/** Most factors a user may hold. */
+export const MAX_FACTORS = 10;
+/** Largest learned clock offset a record may hold, in steps either way (the `totp.maxDriftSteps` option's ceiling). @internal */
+export const MAX_DRIFT_STEPS = 100;
 
 /** Longest key id in `encryption.keys` and in a stored record. @internal */
 export const MAX_KEY_ID_CHARS = 64;
@@ -85,20 +123,24 @@ const MAX_CIPHERTEXT_CHARS = Math.ceil(((MAX_SECRET_BYTES + 16) * 4) / 3);
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 const BASE32 = /^[A-Z2-7]+$/;
 
-function bad(field: string, rule: string, value: unknown): never {
+/** @internal */
+export function bad(field: string, rule: string, value: unknown): never {
   const name = field === '' ? 'record' : `record.${field}`;
   throw new TwoFactorError('STORE_ERROR', `"${name}" must be ${rule}, got ${describe(value)}`);
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
+/** @internal */
+export const isObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
-function time(value: unknown, field: string): number {
+/** @internal */
+export function time(value: unknown, field: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) bad(field, 'epoch milliseconds', value);
   return value;
 }
 
-function sealed(value: unknown, field: string): SealedSecret {
+/** @internal */
+export function sealed(value: unknown, field: string): SealedSecret {
   if (!isObject(value)) bad(field, 'a sealed secret object', value);
   if (value.alg === 'none') {
     // Lengths 1, 3 and 6 mod 8 encode no byte string.
@@ -121,7 +163,8 @@ function sealed(value: unknown, field: string): SealedSecret {
   return bad(`${field}.alg`, "'none' or 'A256GCM'", value.alg);
 }
 
-function parameters(value: Record<string, unknown>, field: string): TotpParameters {
+/** @internal */
+export function parameters(value: Record<string, unknown>, field: string): TotpParameters {
   const { algorithm, digits, period } = value;
   if (!isAlgorithm(algorithm)) bad(`${field}.algorithm`, ALGORITHM_RULE, algorithm);
   if (!isDigits(digits)) bad(`${field}.digits`, `an integer ${MIN_DIGITS}–${MAX_DIGITS}`, digits);
@@ -131,31 +174,9 @@ function parameters(value: Record<string, unknown>, field: string): TotpParamete
   return { algorithm, digits, period };
 }
 
-function factor(value: unknown): ActiveFactor {
-  if (!isObject(value)) bad('factor', 'an object', value);
-  const { lastStep, backupCodes, backupCodesUsed } = value;
-  if (typeof lastStep !== 'number' || !Number.isSafeInteger(lastStep) || lastStep < -1) bad('factor.lastStep', 'an integer ≥ -1', lastStep);
-  if (typeof backupCodes !== 'string' || !isBackupCodeHash(backupCodes)) bad('factor.backupCodes', 'a backup-code hash string from hashBackupCodes', backupCodes);
-  // Bounded and distinct, so a hand-edited row can neither cost a pass over a huge array nor miscount the codes left.
-  if (
-    !Array.isArray(backupCodesUsed) ||
-    backupCodesUsed.length > MAX_BACKUP_CODE_COUNT ||
-    !backupCodesUsed.every((i, k) => Number.isInteger(i) && i >= 0 && i < MAX_BACKUP_CODE_COUNT && backupCodesUsed.indexOf(i) === k)
-  ) {
-    bad('factor.backupCodesUsed', `an array of distinct indexes 0–${MAX_BACKUP_CODE_COUNT - 1}`, backupCodesUsed);
-  }
-  return {
-    secret: sealed(value.secret, 'factor.secret'),
-    ...parameters(value, 'factor'),
-    lastStep,
-    backupCodes,
-    backupCodesUsed: [...(backupCodesUsed as number[])],
-    enabledAt: time(value.enabledAt, 'factor.enabledAt'),
-  };
-}
-
 // Its own parser bounds the length (4 KB) and the format; only the error code differs here.
-function isBackupCodeHash(text: string): boolean {
+/** @internal */
+export function isBackupCodeHash(text: string): boolean {
   try {
     countBackupCodes(text);
     return true;
@@ -164,7 +185,8 @@ function isBackupCodeHash(text: string): boolean {
   }
 }
 
-function pending(value: unknown): PendingEnrollment {
+/** The fields of a pending enrolment that every schema has (0.1's had no label). @internal */
+export function pendingFields(value: unknown): Omit<PendingEnrollment, 'label'> {
   if (!isObject(value)) bad('pending', 'an object', value);
   const createdAt = time(value.createdAt, 'pending.createdAt');
   const expiresAt = time(value.expiresAt, 'pending.expiresAt');
@@ -175,6 +197,52 @@ function pending(value: unknown): PendingEnrollment {
   return { secret: sealed(value.secret, 'pending.secret'), ...parameters(value, 'pending'), createdAt, expiresAt };
 }
 
+function pending(value: unknown): PendingEnrollment {
+  const fields = pendingFields(value);
+  const { label } = value as Record<string, unknown>;
+  if (!isLabel(label)) bad('pending.label', LABEL_RULE, label);
+  return { ...fields, label };
+}
+
+/** Used backup-code indexes: bounded and distinct, so a hand-edited row can neither cost a pass over a huge array nor miscount the codes left. @internal */
+export function usedIndexes(value: unknown, field: string): number[] {
+  if (
+    !Array.isArray(value) ||
+    value.length > MAX_BACKUP_CODE_COUNT ||
+    !value.every((i, k) => Number.isInteger(i) && i >= 0 && i < MAX_BACKUP_CODE_COUNT && value.indexOf(i) === k)
+  ) {
+    bad(field, `an array of distinct indexes 0–${MAX_BACKUP_CODE_COUNT - 1}`, value);
+  }
+  return [...(value as number[])];
+}
+
+function parseRecordV2(value: Record<string, unknown>): TwoFactorRecord {
+  const { failures, lastFailureAt } = value;
+  const record: TwoFactorRecord = {
+    schema: RECORD_SCHEMA,
+    factors: factorList(value.factors),
+    backupCodes: value.backupCodes === null || value.backupCodes === undefined ? null : backupCodeHash(value.backupCodes, 'backupCodes'),
+    backupCodesUsed: usedIndexes(value.backupCodesUsed, 'backupCodesUsed'),
+    enabledAt: value.enabledAt === null || value.enabledAt === undefined ? null : time(value.enabledAt, 'enabledAt'),
+    pending: value.pending === null || value.pending === undefined ? null : pending(value.pending),
+    failures: safeInteger(failures, 'failures', 0),
+    lastFailureAt: lastFailureAt === null || lastFailureAt === undefined ? null : time(lastFailureAt, 'lastFailureAt'),
+    ...parseDevices(value.devices),
+  };
+  const enabled = record.factors.length > 0;
+  // A factor imported without backup codes leaves the set null while enabled.
+  if (!enabled && record.backupCodes !== null) bad('backupCodes', 'null while no factor is enabled', value.backupCodes);
+  if (record.backupCodes === null && record.backupCodesUsed.length > 0) bad('backupCodesUsed', 'empty while there is no backup-code set', value.backupCodesUsed);
+  if (enabled !== (record.enabledAt !== null)) bad('enabledAt', 'present exactly when a factor is enabled', value.enabledAt);
+  return record;
+}
+
+/** A backup-code hash string that parses. @internal */
+export function backupCodeHash(value: unknown, field: string): string {
+  if (typeof value !== 'string' || !isBackupCodeHash(value)) bad(field, 'a backup-code hash string from hashBackupCodes', value);
+  return value;
+}
+
 /**
  * Validates a record read from a store and migrates it to the current schema. Returns a fresh object, so
  * the caller may change it without touching what the store handed out.
@@ -182,8 +250,10 @@ function pending(value: unknown): PendingEnrollment {
  * Stores do not need to call this; the service does on every read. It is exported for store authors who
  * want to check records (e.g. after a manual data migration). Every field is bounded to what the service
  * could have written: secrets of at most 1024 bytes (clear or sealed), periods of 1–3600 s, digits 6–10,
- * a backup-code string that parses, an enrolment of at most a day, at most 20 trusted devices of at most a
- * year each, times and counters as safe integers ≥ 0.
+ * a backup-code string that parses, an enrolment of at most a day, at most 10 factors with distinct ids
+ * and labels of 1–64 characters, at most 20 trusted devices of at most a year each, times and counters as
+ * safe integers ≥ 0. A schema-1 record (release 0.1) is migrated: its factor becomes the factor
+ * `f_aaaaaaaaaa` labelled 'Authenticator app'.
  *
  * @param value - the parsed JSON of one stored record
  * @returns the record in the current schema ({@link RECORD_SCHEMA})
@@ -196,21 +266,7 @@ function pending(value: unknown): PendingEnrollment {
  */
 export function parseRecord(value: unknown): TwoFactorRecord {
   if (!isObject(value)) bad('', 'an object', value);
-  // Schema 1 is the first; migrations from older schemas go here as `if (value.schema === n) value = migrateN(value)`.
-  if (value.schema !== RECORD_SCHEMA) bad('schema', `${RECORD_SCHEMA} (a record of a newer release cannot be read)`, value.schema);
-  const { state, failures, lastFailureAt } = value;
-  if (state !== 'pending' && state !== 'enabled') bad('state', "'pending' or 'enabled'", state);
-  if (typeof failures !== 'number' || !Number.isSafeInteger(failures) || failures < 0) bad('failures', 'an integer ≥ 0', failures);
-  const record: TwoFactorRecord = {
-    schema: RECORD_SCHEMA,
-    state,
-    factor: value.factor === null || value.factor === undefined ? null : factor(value.factor),
-    pending: value.pending === null || value.pending === undefined ? null : pending(value.pending),
-    failures,
-    lastFailureAt: lastFailureAt === null || lastFailureAt === undefined ? null : time(lastFailureAt, 'lastFailureAt'),
-    ...parseDevices(value.devices),
-  };
-  if ((state === 'enabled') !== (record.factor !== null)) bad('factor', `present exactly when state is 'enabled'`, value.factor);
-  if (state === 'pending' && record.pending === null) bad('pending', "present when state is 'pending'", value.pending);
-  return record;
+  if (value.schema === 1) return parseRecordV1(value);
+  if (value.schema !== RECORD_SCHEMA) bad('schema', `1 or ${RECORD_SCHEMA} (a record of a newer release cannot be read)`, value.schema);
+  return parseRecordV2(value);
 }

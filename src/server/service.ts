@@ -1,11 +1,14 @@
 // The 2FA service: the operations of a Security settings page, assembled over one context.
 import type { Failure } from './decisions.js';
 import { beginEnrollment, confirmEnrollment, type Enrollment } from './enrollment.js';
+import { listFactors, removeFactor, renameFactor } from './factor-management.js';
+import type { FactorInfo } from './factors.js';
+import { addHotpToken, resyncHotp, type HotpTokenOptions } from './hotp-tokens.js';
+import { importFactor, type ImportedFactor } from './import.js';
 import { disable, regenerateBackupCodes, reset, status, type TwoFactorStatus } from './management.js';
 import { serviceSettings, type TwoFactorOptions } from './options.js';
 import { createContext } from './transact.js';
-import { verify } from './verification.js';
-import type { MintedDevice } from './trusted-devices.js';
+import { verify, type Verified, type VerifyOptions } from './verification.js';
 import {
   listTrustedDevices,
   revokeTrustedDevice,
@@ -17,26 +20,37 @@ import {
 
 /**
  * The service returned by {@link createTwoFactor}. Every method validates `userId` (a string of 1–256
- * characters; `INVALID_OPTION` otherwise); a wrong code is a `{ ok: false, reason }` result, never an
+ * characters; `INVALID_OPTION` otherwise) and every other argument (`INVALID_OPTION` / `INVALID_SECRET`
+ * naming the field; nothing is written). A wrong code is a `{ ok: false, reason }` result, never an
  * exception. Store failures reject with `STORE_ERROR` (the store's error as `cause`), lost races beyond
  * {@link MAX_STORE_ATTEMPTS} with `STORE_CONFLICT`, unreadable sealed secrets with `DECRYPTION_FAILED`.
+ * "A current code" means a code of any enabled factor (TOTP or HOTP), never a backup code; one throttle
+ * budget covers the user across all factors and the backup codes.
  */
 export interface TwoFactor {
   /**
-   * Starts (or restarts) enrolment: a new 20-byte secret replaces any earlier pending one and expires after
-   * `enrollmentTtlMs`. An enabled factor keeps working until the new secret is confirmed. Confirming a
-   * re-enrolment needs no code of the enabled factor, so gate this call like `disable` (fresh sign-in,
-   * password). Throws `INVALID_OPTION` for an `accountName` that is not 1–256 characters or that the URI cannot carry.
+   * Starts (or restarts) the enrolment of an authenticator app labelled `label` (default 'Authenticator
+   * app'): a new 20-byte secret replaces any earlier pending one and expires after `enrollmentTtlMs`.
+   * Throws `INVALID_OPTION` for an `accountName` that is not 1–256 characters or that the URI cannot
+   * carry, a bad `label`, or a user who already has 10 factors.
    */
-  beginEnrollment(userId: string, opts: { accountName: string }): Promise<Enrollment>;
+  beginEnrollment(userId: string, opts: { accountName: string; label?: string }): Promise<Enrollment>;
   /**
-   * Enables 2FA with the first code from the app. Returns the backup codes, once; only their scrypt hash
-   * is stored. The confirming code's step is recorded, so it cannot sign in afterwards.
-   * Failures: `'no-pending-enrollment'`, `'expired'`, `'throttled'`, `'invalid'` (counted).
+   * Confirms the pending app with its first code. With no factor enabled, 2FA turns on and the backup codes
+   * are returned, once. With one enabled, `proof` (a current code, or an unused backup code, consumed) is
+   * required and the app is added beside the others; `backupCodes` is then []. Nothing is ever replaced.
+   * Failures: `'no-pending-enrollment'`, `'expired'`, `'throttled'`, `'proof-required'`, `'invalid'` / `'replayed'` (counted).
+   *
+   * @example
+   * ```ts
+   * await twoFactor.confirmEnrollment('u1', newAppCode);                       // { ok: false, reason: 'proof-required' }
+   * await twoFactor.confirmEnrollment('u1', newAppCode, { proof: oldAppCode }); // { ok: true, factorId: 'f_…', backupCodes: [] }
+   * ```
    */
-  confirmEnrollment(userId: string, code: string): Promise<{ ok: true; backupCodes: string[] } | Failure>;
+  confirmEnrollment(userId: string, code: string, opts?: { proof?: string }): Promise<{ ok: true; factorId: string; backupCodes: string[] } | Failure>;
   /**
-   * Signs in with a TOTP code or a backup code (each single use).
+   * Signs in with a code of any enabled factor or a backup code (each single use). An HOTP code moves its
+   * token's counter past it; a TOTP code teaches its factor the device's clock offset.
    * Failures: `'not-enabled'`, `'throttled'`, `'invalid'` and `'replayed'` (both counted).
    *
    * With `trustDevice`, a success also trusts this browser: `trustedDevice.token` (256 random bits, shown
@@ -44,11 +58,7 @@ export interface TwoFactor {
    * valid `ttlMs` (default 30 days, 1 s – 1 year). At most 20 devices per user; the oldest is dropped.
    * Throws `INVALID_OPTION` naming `trustDevice.label` (≤ 128 characters) or `trustDevice.ttlMs` before any store access.
    */
-  verify(
-    userId: string,
-    code: string,
-    opts?: { trustDevice?: { label?: string; ttlMs?: number } },
-  ): Promise<{ ok: true; method: 'totp' | 'backup-code'; backupCodesRemaining: number; trustedDevice?: MintedDevice } | Failure>;
+  verify(userId: string, code: string, opts?: VerifyOptions): Promise<Verified>;
   /**
    * Checks a trusted-device token (from `verify`'s `trustedDevice.token`) of this user: `{ ok: true }` lets
    * the sign-in skip the second step. A malformed token (not a string, wrong length or alphabet) is
@@ -62,38 +72,84 @@ export interface TwoFactor {
   revokeTrustedDevice(userId: string, deviceId: string): Promise<boolean>;
   /** Revokes every trusted device of the user (e.g. on a password change); returns how many were live. */
   revokeTrustedDevices(userId: string): Promise<number>;
-  /** Removes 2FA and every trusted device; needs a current TOTP code (not a backup code). Failures as for `verify`. */
+  /** Removes 2FA, every factor and every trusted device; needs a current code. Failures as for `verify`. */
   disable(userId: string, code: string): Promise<{ ok: true } | Failure>;
-  /** Replaces all backup codes and returns the new ones, once; needs a current TOTP code. Failures as for `verify`. */
+  /** Replaces all backup codes and returns the new ones, once; needs a current code. Failures as for `verify`. */
   regenerateBackupCodes(userId: string, code: string): Promise<{ ok: true; backupCodes: string[] } | Failure>;
-  /** The user's state and unused backup codes; reads only. */
+  /** The user's state, unused backup codes and factors; reads only. */
   status(userId: string): Promise<TwoFactorStatus>;
   /** Support-driven recovery after identity proof: removes 2FA and every trusted device without a code (emits `reset`). */
   reset(userId: string): Promise<void>;
+  /**
+   * Registers an OATH-HOTP hardware token (RFC 4226) with two consecutive codes, found within
+   * `hotp.syncLookAhead` counters of `counter`; `proof` as for `confirmEnrollment`.
+   * Failures: `'throttled'`, `'proof-required'`, `'invalid'` (codes not found, or a wrong proof; counted), `'replayed'`.
+   * @throws TwoFactorError `INVALID_SECRET` (not base32, under 16 bytes), `INVALID_OPTION` naming `codes`, `counter`, `digits`, `algorithm` or `label`
+   *
+   * @example
+   * ```ts
+   * await twoFactor.addHotpToken('u1', { secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', codes: ['755224', '287082'], label: 'YubiKey 5', proof });
+   * // { ok: true, factorId: 'f_…', backupCodes: [] }
+   * ```
+   */
+  addHotpToken(userId: string, opts: HotpTokenOptions): Promise<{ ok: true; factorId: string; backupCodes: string[] } | Failure>;
+  /**
+   * Re-synchronises an HOTP token (RFC 4226 §7.4) with two consecutive codes within `hotp.syncLookAhead`
+   * counters. Failures: `'not-enabled'`, `'unknown-factor'` (also for a TOTP factor), `'throttled'`, `'invalid'` (counted).
+   */
+  resyncHotp(userId: string, factorId: string, codes: [string, string]): Promise<{ ok: true } | Failure>;
+  /** The enabled factors, oldest first; [] for a user without 2FA. Reads only. */
+  listFactors(userId: string): Promise<FactorInfo[]>;
+  /** Renames a factor; false when the user has no factor `factorId`. Throws `INVALID_OPTION` for a bad label. */
+  renameFactor(userId: string, factorId: string, label: string): Promise<boolean>;
+  /**
+   * Removes a factor; needs a current code of any enabled factor (not a backup code). Removing the last
+   * factor disables 2FA. Failures: `'not-enabled'`, `'unknown-factor'`, and those of `verify`.
+   * @throws TwoFactorError `INVALID_OPTION` naming `factorId` for an id of the wrong shape
+   *
+   * @example
+   * ```ts
+   * const [lost] = await twoFactor.listFactors('u1');
+   * await twoFactor.removeFactor('u1', lost.id, codeFromNewPhone); // { ok: true }
+   * ```
+   */
+  removeFactor(userId: string, factorId: string, code: string): Promise<{ ok: true } | Failure>;
+  /**
+   * Operator migration from another system: adds a factor without any code (gate it like `reset`), turning
+   * 2FA on if it was off. `backupCodes`, the old system's plaintext codes (1–100 of one length, 10–32 symbols
+   * of the backup-code alphabet after normalisation), are hashed on the way in; only for a user without a set.
+   * @throws TwoFactorError `INVALID_OPTION` / `INVALID_SECRET` naming the field (`factor.period` beyond 3600 s included)
+   *
+   * @example
+   * ```ts
+   * await twoFactor.importFactor('u1', { type: 'totp', secret: row.otp_secret, lastUsedStep: row.consumed_timestep }); // { factorId: 'f_…' }
+   * ```
+   */
+  importFactor(userId: string, factor: ImportedFactor, opts?: { backupCodes?: string[] }): Promise<{ factorId: string }>;
 }
 
 /**
  * Creates the 2FA service over a store: enrolment → confirmation → sign-in → backup codes → disable, with
- * replay rejection (RFC 6238 §5.2), per-user throttling before any hashing (RFC 4226 §7.3,
+ * several factors per user (authenticator apps and HOTP tokens), replay rejection (RFC 6238 §5.2), clock
+ * drift learning (RFC 6238 §6), per-user throttling before any hashing (RFC 4226 §7.3,
  * {@link DEFAULT_THROTTLE}), atomic single use through the store's compare-and-set, and secrets sealed
- * with AES-256-GCM when `encryption` is given. The policy behind each choice (replays count as failures,
- * backup codes sign in but cannot disable, how to gate re-enrolment) is in docs/security.md.
+ * with AES-256-GCM when `encryption` is given. The policy behind each choice is in docs/security.md.
  *
  * @throws TwoFactorError `INVALID_OPTION` naming the field for any bad option (keys of the wrong size included)
  * @example
  * ```ts
  * const twoFactor = createTwoFactor({ store: new MemoryStore(), issuer: 'InworkJobs' });
  * const { qrSvg } = await twoFactor.beginEnrollment('user-1', { accountName: 'alice@example.com' });
- * const confirmed = await twoFactor.confirmEnrollment('user-1', '123456'); // { ok: true, backupCodes } once the app shows it
- * const login = await twoFactor.verify('user-1', '654321');                // { ok: true, method: 'totp', … }
+ * const confirmed = await twoFactor.confirmEnrollment('user-1', '123456'); // { ok: true, factorId, backupCodes } once the app shows it
+ * const login = await twoFactor.verify('user-1', '654321');                // { ok: true, method: 'totp', factorId, … }
  * ```
  */
 export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
   const ctx = createContext(serviceSettings(options));
   return Object.freeze({
-    beginEnrollment: (userId: string, opts: { accountName: string }) => beginEnrollment(ctx, userId, opts),
-    confirmEnrollment: (userId: string, code: string) => confirmEnrollment(ctx, userId, code),
-    verify: (userId: string, code: string, opts?: { trustDevice?: { label?: string; ttlMs?: number } }) => verify(ctx, userId, code, opts),
+    beginEnrollment: (userId: string, opts: { accountName: string; label?: string }) => beginEnrollment(ctx, userId, opts),
+    confirmEnrollment: (userId: string, code: string, opts?: { proof?: string }) => confirmEnrollment(ctx, userId, code, opts),
+    verify: (userId: string, code: string, opts?: VerifyOptions) => verify(ctx, userId, code, opts),
     verifyTrustedDevice: (userId: string, token: string) => verifyTrustedDevice(ctx, userId, token),
     listTrustedDevices: (userId: string) => listTrustedDevices(ctx, userId),
     revokeTrustedDevice: (userId: string, deviceId: string) => revokeTrustedDevice(ctx, userId, deviceId),
@@ -102,5 +158,11 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     regenerateBackupCodes: (userId: string, code: string) => regenerateBackupCodes(ctx, userId, code),
     status: (userId: string) => status(ctx, userId),
     reset: (userId: string) => reset(ctx, userId),
+    addHotpToken: (userId: string, opts: HotpTokenOptions) => addHotpToken(ctx, userId, opts),
+    resyncHotp: (userId: string, factorId: string, codes: [string, string]) => resyncHotp(ctx, userId, factorId, codes),
+    listFactors: (userId: string) => listFactors(ctx, userId),
+    renameFactor: (userId: string, factorId: string, label: string) => renameFactor(ctx, userId, factorId, label),
+    removeFactor: (userId: string, factorId: string, code: string) => removeFactor(ctx, userId, factorId, code),
+    importFactor: (userId: string, factor: ImportedFactor, opts?: { backupCodes?: string[] }) => importFactor(ctx, userId, factor, opts),
   });
 }

@@ -6,6 +6,7 @@ import { emitEvents, type EventBody } from './events.js';
 import type { ServiceSettings } from './options.js';
 import { parseRecord, type TwoFactorRecord } from './record.js';
 import type { Sealer } from './seal.js';
+import type { SealedSecret } from './record.js';
 import type { StoredRecord, TwoFactorStore } from './store.js';
 import { pruneDevices } from './trusted-devices.js';
 
@@ -97,12 +98,11 @@ async function writeRecord(store: TwoFactorStore, userId: string, expectedVersio
 
 /** Moves secrets sealed in the clear or under an old key to the current key: every write rotates. */
 async function reseal(sealer: Sealer, record: TwoFactorRecord, userId: string): Promise<TwoFactorRecord> {
-  let { factor, pending } = record;
-  if (factor && sealer.stale(factor.secret)) {
-    factor = { ...factor, secret: await sealer.seal(await sealer.open(factor.secret, userId, 'record.factor.secret'), userId) };
-  }
-  if (pending && sealer.stale(pending.secret)) {
-    pending = { ...pending, secret: await sealer.seal(await sealer.open(pending.secret, userId, 'record.pending.secret'), userId) };
-  }
-  return factor === record.factor && pending === record.pending ? record : { ...record, factor, pending };
+  const again = async (secret: SealedSecret, field: string): Promise<SealedSecret> =>
+    sealer.stale(secret) ? sealer.seal(await sealer.open(secret, userId, field), userId) : secret;
+  if (!record.factors.some((factor) => sealer.stale(factor.secret)) && !(record.pending && sealer.stale(record.pending.secret))) return record;
+  const factors = [];
+  for (const [i, factor] of record.factors.entries()) factors.push({ ...factor, secret: await again(factor.secret, `record.factors.${i}.secret`) });
+  const pending = record.pending && { ...record.pending, secret: await again(record.pending.secret, 'record.pending.secret') };
+  return { ...record, factors, pending };
 }

@@ -36,7 +36,7 @@ export async function verifyTrustedDevice(ctx: ServiceContext, userIdInput: stri
   const secret = tokenBytes(token);
   if (!secret) return { ok: false, reason: 'invalid' };
   const first = await ctx.read(userId);
-  if (!first?.record.factor) return { ok: false, reason: 'not-enabled' };
+  if (!first || first.record.factors.length === 0) return { ok: false, reason: 'not-enabled' };
   const hash = hashDeviceToken(userId, secret);
   const device = matchDevice(first.record.devices, hash);
   const nowMs = ctx.now();
@@ -57,7 +57,7 @@ export async function verifyTrustedDevice(ctx: ServiceContext, userIdInput: stri
 export async function listTrustedDevices(ctx: ServiceContext, userIdInput: string): Promise<TrustedDeviceInfo[]> {
   const userId = assertUserId(userIdInput);
   const record = (await ctx.read(userId))?.record;
-  if (!record?.factor) return [];
+  if (!record || record.factors.length === 0) return [];
   return liveDevices(record.devices, ctx.now())
     .reverse()
     .map(({ id, label, createdAt, expiresAt, lastUsedAt }) => ({

@@ -31,18 +31,36 @@ export interface StoreContractOptions<S extends TwoFactorStore> extends Contract
 /** A valid enabled record, as the service writes it (secret sealed, backup-code hash, counters). */
 function enabledRecord(lastStep: number): TwoFactorRecord {
   return {
-    schema: 1,
-    state: 'enabled',
-    factor: {
-      secret: { alg: 'A256GCM', kid: 'k-2026', iv: 'AAECAwQFBgcICQoL', ct: 'q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJo' },
-      algorithm: 'SHA1',
-      digits: 6,
-      period: 30,
-      lastStep,
-      backupCodes: '$2fa-bc$v=1$scrypt$N=16384,r=8,p=1$len=10$AAAAAAAAAAAAAAAAAAAAAA$0:AAAAAAAAAAAAAAAAAAAAAA',
-      backupCodesUsed: [],
-      enabledAt: 1_767_225_600_000,
-    },
+    schema: 2,
+    factors: [
+      {
+        id: 'f_abcdefghij',
+        type: 'totp',
+        label: 'Phone "work" ÄÖÜ 🔐',
+        secret: { alg: 'A256GCM', kid: 'k-2026', iv: 'AAECAwQFBgcICQoL', ct: 'q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJo' },
+        algorithm: 'SHA1',
+        digits: 6,
+        period: 30,
+        createdAt: 1_767_225_600_000,
+        lastUsedAt: null,
+        lastStep,
+        driftSteps: -2,
+      },
+      {
+        id: 'f_klmnopqr23',
+        type: 'hotp',
+        label: 'YubiKey 5',
+        secret: { alg: 'A256GCM', kid: 'k-2026', iv: 'AAECAwQFBgcICQoL', ct: 'q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJo' },
+        algorithm: 'SHA1',
+        digits: 8,
+        createdAt: 1_767_225_600_001,
+        lastUsedAt: 1_767_225_600_002,
+        counter: Number.MAX_SAFE_INTEGER,
+      },
+    ],
+    backupCodes: '$2fa-bc$v=1$scrypt$N=16384,r=8,p=1$len=10$AAAAAAAAAAAAAAAAAAAAAA$0:AAAAAAAAAAAAAAAAAAAAAA',
+    backupCodesUsed: [],
+    enabledAt: 1_767_225_600_000,
     pending: null,
     failures: 0,
     lastFailureAt: null,
@@ -55,11 +73,14 @@ function enabledRecord(lastStep: number): TwoFactorRecord {
  */
 export function pendingRecord(n = 0): TwoFactorRecord {
   return {
-    schema: 1,
-    state: 'pending',
-    factor: null,
+    schema: 2,
+    factors: [],
+    backupCodes: null,
+    backupCodesUsed: [],
+    enabledAt: null,
     pending: {
       secret: { alg: 'none', secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' },
+      label: 'Authenticator app',
       algorithm: 'SHA256',
       digits: 8,
       period: 60,
@@ -243,12 +264,12 @@ function deletesAndVersions<S extends TwoFactorStore>({ withStore, expect }: Sui
     const user = freshUser('copies');
     const record = enabledRecord(10);
     await store.compareAndSet(user, null, record);
-    record.factor!.lastStep = 11;
-    record.factor!.backupCodesUsed.push(3);
+    (record.factors[0] as { lastStep: number }).lastStep = 11;
+    record.backupCodesUsed.push(3);
     const read = (await store.get(user))!;
-    expect(read.record.factor!.lastStep).toBe(10);
-    read.record.factor!.lastStep = 12;
-    read.record.factor!.backupCodesUsed.push(4);
+    expect((read.record.factors[0] as { lastStep: number }).lastStep).toBe(10);
+    (read.record.factors[0] as { lastStep: number }).lastStep = 12;
+    read.record.backupCodesUsed.push(4);
     read.record.failures = 99;
     const again = (await store.get(user))!;
     expect(again.record).toEqual(json(enabledRecord(10)));
@@ -280,7 +301,7 @@ function isolation<S extends TwoFactorStore>({ withStore, expect }: Suite<S>): v
       (base + 'x'.repeat(256)).slice(0, 255),
     ];
     for (const [i, id] of ids.entries()) expect(await store.compareAndSet(id, null, enabledRecord(i))).toBe(true);
-    for (const [i, id] of ids.entries()) expect((await store.get(id))!.record.factor!.lastStep).toBe(i);
+    for (const [i, id] of ids.entries()) expect(((await store.get(id))!.record.factors[0] as { lastStep: number }).lastStep).toBe(i);
   });
 
 }

@@ -1,12 +1,34 @@
 // Records read from a store are validated and copied (src/server/record.ts).
 import { describe, expect, it } from 'vitest';
-import { parseRecord, type TwoFactorRecord } from '../../src/server/index.js';
+import { parseRecord, type TotpFactor, type TwoFactorRecord } from '../../src/server/index.js';
 import { encodeBase32, generateBackupCodes, hashBackupCodes, TwoFactorError } from '../../src/index.js';
 import { codeAt, enrol, overwrite, setup, STEP_MS, stored } from '../support/fixtures.js';
 
-describe('records read from the store are validated', () => {
+/** The service's record written back in the 0.1 shape (schema 1), so these checks reach the schema-1 parser. */
+function toV1(record: TwoFactorRecord): Record<string, unknown> {
+  const f = record.factors[0] as TotpFactor | undefined;
+  return {
+    schema: 1,
+    state: f ? 'enabled' : 'pending',
+    factor: f && {
+      secret: f.secret,
+      algorithm: f.algorithm,
+      digits: f.digits,
+      period: f.period,
+      lastStep: f.lastStep,
+      backupCodes: record.backupCodes,
+      backupCodesUsed: record.backupCodesUsed,
+      enabledAt: record.enabledAt,
+    },
+    pending: record.pending && { ...record.pending, label: undefined },
+    failures: record.failures,
+    lastFailureAt: record.lastFailureAt,
+  };
+}
+
+describe('schema-1 records read from the store are validated', () => {
   it.each([
-    ['schema', (r: Record<string, unknown>) => ({ ...r, schema: 2 })],
+    ['schema', (r: Record<string, unknown>) => ({ ...r, schema: 3 })],
     ['state', (r: Record<string, unknown>) => ({ ...r, state: 'on' })],
     ['failures', (r: Record<string, unknown>) => ({ ...r, failures: -1 })],
     ['factor.lastStep', (r: Record<string, unknown>) => ({ ...r, factor: { ...(r.factor as object), lastStep: 'x' } })],
@@ -15,7 +37,7 @@ describe('records read from the store are validated', () => {
   ])('a malformed "%s" is STORE_ERROR naming it, without the secret in the message', async (field, change) => {
     const ctx = setup();
     const { secret } = await enrol(ctx);
-    await overwrite(ctx.store, 'alice', (record) => change(record as never) as never);
+    await overwrite(ctx.store, 'alice', (record) => change(toV1(record)) as never);
     const error = await ctx.twoFactor.verify('alice', '123456').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TwoFactorError);
     expect(error).toMatchObject({ code: 'STORE_ERROR', message: expect.stringContaining(`"record.${field}"`) });
@@ -42,7 +64,7 @@ describe('records read from the store are validated', () => {
   ])('a hostile record with %s is STORE_ERROR naming "%s"', async (_, field, change) => {
     const ctx = setup();
     await enrol(ctx);
-    await overwrite(ctx.store, 'alice', (record) => change(record as never) as never);
+    await overwrite(ctx.store, 'alice', (record) => change(toV1(record)) as never);
     const name = field === '' ? 'record' : `record.${field}`;
     await expect(ctx.twoFactor.status('alice')).rejects.toMatchObject({ code: 'STORE_ERROR', message: expect.stringContaining(`"${name}" must be`) });
   });
@@ -51,7 +73,7 @@ describe('records read from the store are validated', () => {
     const ctx = setup();
     const { secret } = await enrol(ctx);
     const current = (await stored(ctx.store))!;
-    const text = JSON.stringify(current.record)
+    const text = JSON.stringify(toV1(current.record))
       .replace('{', '{"__proto__":{"polluted":true,"state":"pending"},')
       .replace('"factor":{', '"factor":{"__proto__":{"lastStep":-1},"constructor":{"prototype":{"polluted":true}},');
     const hostile = JSON.parse(text) as TwoFactorRecord;
@@ -61,13 +83,13 @@ describe('records read from the store are validated', () => {
     expect(await ctx.twoFactor.verify('alice', codeAt(secret, ctx.clock.now()))).toMatchObject({ ok: true, method: 'totp' });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     const { record } = (await stored(ctx.store))!;
-    expect(Object.keys(record)).toEqual(['schema', 'state', 'factor', 'pending', 'failures', 'lastFailureAt']);
-    expect(Object.keys(record.factor!)).not.toContain('__proto__');
-    expect(Object.keys(record.factor!)).not.toContain('constructor');
+    expect(Object.keys(record)).toEqual(['schema', 'factors', 'backupCodes', 'backupCodesUsed', 'enabledAt', 'pending', 'failures', 'lastFailureAt']);
+    expect(Object.keys(record.factors[0]!)).not.toContain('__proto__');
+    expect(Object.keys(record.factors[0]!)).not.toContain('constructor');
   });
 });
 
-describe('parseRecord bounds every field to what the service could have written', () => {
+describe('parseRecord bounds every schema-1 field to what the service could have written', () => {
   const DAY_MS = 24 * 60 * 60 * 1000;
   const bytes = (n: number): Uint8Array => crypto.getRandomValues(new Uint8Array(n));
   const b64 = (n: number): string => Buffer.from(bytes(n)).toString('base64url');
@@ -104,11 +126,21 @@ describe('parseRecord bounds every field to what the service could have written'
       failures: Number.MAX_SAFE_INTEGER,
       lastFailureAt: Number.MAX_SAFE_INTEGER,
     };
-    expect(parseRecord(maximal)).toEqual(maximal);
+    const { backupCodes: _codes, backupCodesUsed, enabledAt, lastStep, ...factor } = maximal.factor as Record<string, unknown>;
+    expect(parseRecord(maximal)).toEqual({
+      schema: 2,
+      factors: [{ ...factor, id: 'f_aaaaaaaaaa', type: 'totp', label: 'Authenticator app', createdAt: enabledAt, lastUsedAt: null, lastStep, driftSteps: 0 }],
+      backupCodes,
+      backupCodesUsed,
+      enabledAt,
+      pending: { ...(maximal.pending as object), label: 'Authenticator app' },
+      failures: Number.MAX_SAFE_INTEGER,
+      lastFailureAt: Number.MAX_SAFE_INTEGER,
+    });
     const clear = withField('factor.secret', { alg: 'none', secret: encodeBase32(bytes(1024)) });
-    expect(parseRecord(clear)).toEqual(clear);
+    expect(parseRecord(clear).factors[0]!.secret).toEqual((clear.factor as { secret: unknown }).secret);
     const oneSecond = withField('pending.expiresAt', createdAt + 1000);
-    expect(parseRecord(oneSecond)).toEqual(oneSecond);
+    expect(parseRecord(oneSecond).pending!.expiresAt).toBe(createdAt + 1000);
   });
 
   it.each([

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createTwoFactor } from '../../src/server/index.js';
 import { codeAt } from '../../src/testing/index.js';
 import { TwoFactorError } from '../../src/index.js';
-import { CHEAP_SCRYPT, CountingStore, enrol, overwrite, setup, STEP_MS, stored, wrongCodeAt } from '../support/fixtures.js';
+import { CHEAP_SCRYPT, CountingStore, enrol, overwrite, setup, STEP_MS, stored, withFactorSecret, wrongCodeAt } from '../support/fixtures.js';
 
 const key = (fill: number): Uint8Array => new Uint8Array(32).fill(fill);
 
@@ -10,15 +10,15 @@ describe('secrets at rest', () => {
   it('without encryption the secret is stored in the clear as base32 (alg "none")', async () => {
     const ctx = setup();
     const { secret } = await enrol(ctx);
-    expect((await stored(ctx.store))!.record.factor!.secret).toEqual({ alg: 'none', secret });
+    expect((await stored(ctx.store))!.record.factors[0]!.secret).toEqual({ alg: 'none', secret });
   });
 
   it('with encryption the stored record holds only AES-256-GCM ciphertext under the current key', async () => {
     const ctx = setup({ encryption: { keys: { k1: key(1) }, current: 'k1' } });
     const { secret } = await enrol(ctx);
     const { record } = (await stored(ctx.store))!;
-    expect(record.factor!.secret).toMatchObject({ alg: 'A256GCM', kid: 'k1' });
-    const sealed = record.factor!.secret as { iv: string; ct: string };
+    expect(record.factors[0]!.secret).toMatchObject({ alg: 'A256GCM', kid: 'k1' });
+    const sealed = record.factors[0]!.secret as { iv: string; ct: string };
     expect(sealed.iv).toMatch(/^[A-Za-z0-9_-]{16}$/);
     expect(sealed.ct).toMatch(/^[A-Za-z0-9_-]{48}$/); // 20 bytes of secret + 16 bytes of tag
     expect(JSON.stringify(record)).not.toContain(secret);
@@ -40,15 +40,15 @@ describe('secrets at rest', () => {
     const ctx = setup({ store, encryption: { keys: { old: key(1) }, current: 'old' } });
     const { secret } = await enrol(ctx);
     await ctx.twoFactor.beginEnrollment('alice', { accountName: 'a' }); // a pending re-enrolment is sealed too
-    expect((await stored(store))!.record.factor!.secret).toMatchObject({ kid: 'old' });
+    expect((await stored(store))!.record.factors[0]!.secret).toMatchObject({ kid: 'old' });
 
     const rotated = createTwoFactor({ store, issuer: 'InworkJobs', now: ctx.clock.now, backupCodes: { cost: CHEAP_SCRYPT }, encryption: { keys: { old: key(1), new: key(2) }, current: 'new' } });
     expect(await rotated.status('alice')).toMatchObject({ state: 'enabled' }); // reading alone writes nothing
-    expect((await stored(store))!.record.factor!.secret).toMatchObject({ kid: 'old' });
+    expect((await stored(store))!.record.factors[0]!.secret).toMatchObject({ kid: 'old' });
     ctx.clock.advance(STEP_MS);
     expect(await rotated.verify('alice', codeAt(secret, ctx.clock.now()))).toMatchObject({ ok: true });
     const { record } = (await stored(store))!;
-    expect(record.factor!.secret).toMatchObject({ kid: 'new' });
+    expect(record.factors[0]!.secret).toMatchObject({ kid: 'new' });
     expect(record.pending!.secret).toMatchObject({ kid: 'new' });
 
     // The old key can go now.
@@ -63,7 +63,7 @@ describe('secrets at rest', () => {
     const { secret } = await enrol(ctx);
     const rotated = createTwoFactor({ store, issuer: 'InworkJobs', now: ctx.clock.now, encryption: { keys: { old: key(1), new: key(2) }, current: 'new' } });
     expect(await rotated.verify('alice', wrongCodeAt(secret, ctx.clock.now()))).toEqual({ ok: false, reason: 'invalid' });
-    expect((await stored(store))!.record.factor!.secret).toMatchObject({ kid: 'new' });
+    expect((await stored(store))!.record.factors[0]!.secret).toMatchObject({ kid: 'new' });
   });
 
   it('records stored in the clear are sealed on their next write once encryption is configured with allowPlaintext', async () => {
@@ -73,7 +73,7 @@ describe('secrets at rest', () => {
     const encrypted = createTwoFactor({ store, issuer: 'InworkJobs', now: ctx.clock.now, encryption: { keys: { k1: key(1) }, current: 'k1', allowPlaintext: true } });
     ctx.clock.advance(STEP_MS);
     expect(await encrypted.verify('alice', codeAt(secret, ctx.clock.now()))).toMatchObject({ ok: true });
-    expect((await stored(store))!.record.factor!.secret).toMatchObject({ alg: 'A256GCM', kid: 'k1' });
+    expect((await stored(store))!.record.factors[0]!.secret).toMatchObject({ alg: 'A256GCM', kid: 'k1' });
     expect(JSON.stringify((await stored(store))!.record)).not.toContain(secret);
   });
 
@@ -81,11 +81,11 @@ describe('secrets at rest', () => {
     const store = new CountingStore();
     const ctx = setup({ store });
     await enrol(ctx);
-    await overwrite(store, 'alice', (record) => ({ ...record, factor: { ...record.factor!, secret: { alg: 'none', secret: 'AE' } } }));
+    await overwrite(store, 'alice', (record) => withFactorSecret(record, { alg: 'none', secret: 'AE' }));
     const encrypted = createTwoFactor({ store, issuer: 'InworkJobs', now: ctx.clock.now, encryption: { keys: { k1: key(1) }, current: 'k1', allowPlaintext: true } });
     ctx.clock.advance(STEP_MS);
     expect(await encrypted.verify('alice', codeAt('AE', ctx.clock.now()))).toMatchObject({ ok: true });
-    const sealed = (await stored(store))!.record.factor!.secret as { alg: string; ct: string };
+    const sealed = (await stored(store))!.record.factors[0]!.secret as { alg: string; ct: string };
     expect(sealed).toMatchObject({ alg: 'A256GCM' });
     expect(sealed.ct).toHaveLength(23); // 1 byte of secret + 16 bytes of tag
     expect(await encrypted.status('alice')).toMatchObject({ state: 'enabled' });
@@ -98,7 +98,8 @@ describe('secrets at rest', () => {
       await enrol(ctx);
       if (where === 'pending') await ctx.twoFactor.beginEnrollment('alice', { accountName: 'a' });
       const planted = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP'; // the writer's own secret, so they know every code
-      await overwrite(ctx.store, 'alice', (record) => ({ ...record, [where]: { ...record[where]!, secret: { alg: 'none', secret: planted } } }));
+      await overwrite(ctx.store, 'alice', (record) =>
+        where === 'factor' ? withFactorSecret(record, { alg: 'none', secret: planted }) : { ...record, pending: { ...record.pending!, secret: { alg: 'none', secret: planted } } });
       const before = await stored(ctx.store);
       ctx.clock.advance(STEP_MS);
       const code = codeAt(planted, ctx.clock.now());
@@ -121,7 +122,7 @@ describe('secrets at rest', () => {
         // never a success with the planted secret.
         if ('error' in outcome) {
           expect(outcome.error, name).toBeInstanceOf(TwoFactorError);
-          expect(outcome.error, name).toMatchObject({ code: 'DECRYPTION_FAILED', message: expect.stringContaining(`"record.${where}.secret"`) });
+          expect(outcome.error, name).toMatchObject({ code: 'DECRYPTION_FAILED', message: expect.stringContaining(where === 'factor' ? '"record.factors.0.secret"' : '"record.pending.secret"') });
           expect((outcome.error as Error).message).not.toContain(planted);
         } else {
           expect(outcome.result, name).toMatchObject({ ok: false });
@@ -144,7 +145,7 @@ describe('secrets at rest', () => {
     await expect(strict.verify('alice', codeAt(secret, ctx.clock.now()))).rejects.toMatchObject({ code: 'DECRYPTION_FAILED' });
     const migrating = createTwoFactor({ store, issuer: 'InworkJobs', now: ctx.clock.now, encryption: { keys: { k1: key(1) }, current: 'k1', allowPlaintext: true } });
     expect(await migrating.verify('alice', codeAt(secret, ctx.clock.now()))).toMatchObject({ ok: true });
-    expect((await stored(store))!.record.factor!.secret).toMatchObject({ alg: 'A256GCM', kid: 'k1' });
+    expect((await stored(store))!.record.factors[0]!.secret).toMatchObject({ alg: 'A256GCM', kid: 'k1' });
     // Sealed now, so the strict service reads it.
     ctx.clock.advance(STEP_MS);
     expect(await strict.verify('alice', codeAt(secret, ctx.clock.now()))).toMatchObject({ ok: true });
@@ -160,12 +161,12 @@ describe('secrets at rest', () => {
     const ctx = setup({ encryption: { keys: { k1: key(1) }, current: 'k1' } });
     const { secret } = await enrol(ctx, 'alice');
     await enrol(ctx, 'mallory');
-    const alices = (await stored(ctx.store, 'alice'))!.record.factor!.secret;
-    await overwrite(ctx.store, 'mallory', (record) => ({ ...record, factor: { ...record.factor!, secret: alices } }));
+    const alices = (await stored(ctx.store, 'alice'))!.record.factors[0]!.secret;
+    await overwrite(ctx.store, 'mallory', (record) => withFactorSecret(record, alices));
     ctx.clock.advance(STEP_MS);
     const error = await ctx.twoFactor.verify('mallory', codeAt(secret, ctx.clock.now())).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TwoFactorError);
-    expect(error).toMatchObject({ code: 'DECRYPTION_FAILED', message: expect.stringContaining('"record.factor.secret"') });
+    expect(error).toMatchObject({ code: 'DECRYPTION_FAILED', message: expect.stringContaining('"record.factors.0.secret"') });
     expect((error as Error).message).not.toContain(secret);
   });
 
@@ -173,9 +174,9 @@ describe('secrets at rest', () => {
     const ctx = setup({ encryption: { keys: { k1: key(1) }, current: 'k1' } });
     const { secret } = await enrol(ctx);
     await overwrite(ctx.store, 'alice', (record) => {
-      const sealed = record.factor!.secret as { alg: 'A256GCM'; kid: string; iv: string; ct: string };
+      const sealed = record.factors[0]!.secret as { alg: 'A256GCM'; kid: string; iv: string; ct: string };
       const flipped = (sealed.ct[0] === 'A' ? 'B' : 'A') + sealed.ct.slice(1);
-      return { ...record, factor: { ...record.factor!, secret: { ...sealed, ct: flipped } } };
+      return withFactorSecret(record, { ...sealed, ct: flipped });
     });
     ctx.clock.advance(STEP_MS);
     await expect(ctx.twoFactor.verify('alice', codeAt(secret, ctx.clock.now()))).rejects.toMatchObject({ code: 'DECRYPTION_FAILED' });

@@ -11,7 +11,7 @@ describe('the whole flow with a manual clock', () => {
   it('enrol → confirm → sign in with TOTP and a backup code → regenerate → disable', async () => {
     const ctx = setup();
     const { twoFactor, clock, events } = ctx;
-    expect(await twoFactor.status('alice')).toEqual({ state: 'disabled', backupCodesRemaining: 0 });
+    expect(await twoFactor.status('alice')).toEqual({ state: 'disabled', backupCodesRemaining: 0, factors: [] });
 
     const enrollment = await twoFactor.beginEnrollment('alice', { accountName: 'alice@example.com' });
     expect(enrollment.expiresAt).toBe(START_MS + 10 * 60 * 1000);
@@ -19,17 +19,17 @@ describe('the whole flow with a manual clock', () => {
     expect(enrollment.setupKey.replace(/ /g, '')).toBe(enrollment.secret);
     expect(parseOtpauthUri(enrollment.uri)).toMatchObject({ type: 'totp', accountName: 'alice@example.com', issuer: 'InworkJobs', secret: decodeBase32(enrollment.secret) });
     expect(enrollment.qrSvg.startsWith('<svg')).toBe(true);
-    expect(await twoFactor.status('alice')).toEqual({ state: 'pending', backupCodesRemaining: 0 });
+    expect(await twoFactor.status('alice')).toEqual({ state: 'pending', backupCodesRemaining: 0, factors: [] });
 
     clock.advance(20_000); // the user installs the app; the code is for the next step now
     const confirmed = await twoFactor.confirmEnrollment('alice', codeAt(enrollment.secret, clock.now()));
     expect(confirmed.ok).toBe(true);
     if (!confirmed.ok) return;
     expect(confirmed.backupCodes).toHaveLength(10);
-    expect(await twoFactor.status('alice')).toEqual({ state: 'enabled', backupCodesRemaining: 10, enabledAt: START_MS + 20_000 });
+    expect(await twoFactor.status('alice')).toEqual({ state: 'enabled', backupCodesRemaining: 10, enabledAt: START_MS + 20_000, factors: [expect.objectContaining({ type: 'totp', label: 'Authenticator app', createdAt: START_MS + 20_000 })] });
 
     clock.advance(STEP_MS);
-    expect(await twoFactor.verify('alice', codeAt(enrollment.secret, clock.now()))).toEqual({ ok: true, method: 'totp', backupCodesRemaining: 10 });
+    expect(await twoFactor.verify('alice', codeAt(enrollment.secret, clock.now()))).toEqual({ ok: true, method: 'totp', factorId: expect.stringMatching(/^f_[a-z2-7]{10}$/), backupCodesRemaining: 10 });
     expect(await twoFactor.verify('alice', confirmed.backupCodes[3]!)).toEqual({ ok: true, method: 'backup-code', backupCodesRemaining: 9 });
     expect(await twoFactor.verify('alice', confirmed.backupCodes[3]!)).toEqual({ ok: false, reason: 'invalid' });
 
@@ -43,13 +43,14 @@ describe('the whole flow with a manual clock', () => {
 
     clock.advance(STEP_MS);
     expect(await twoFactor.disable('alice', codeAt(enrollment.secret, clock.now()))).toEqual({ ok: true });
-    expect(await twoFactor.status('alice')).toEqual({ state: 'disabled', backupCodesRemaining: 0 });
+    expect(await twoFactor.status('alice')).toEqual({ state: 'disabled', backupCodesRemaining: 0, factors: [] });
     expect(await stored(ctx.store)).toBeNull();
     expect(await twoFactor.verify('alice', codeAt(enrollment.secret, clock.now()))).toEqual({ ok: false, reason: 'not-enabled' });
 
     expect(events.map((e) => e.type)).toEqual([
       'enrollment-started',
       'enabled',
+      'factor-added',
       'backup-code-used',
       'verification-failed',
       'backup-codes-regenerated',
@@ -59,8 +60,8 @@ describe('the whole flow with a manual clock', () => {
       'verification-failed',
     ]);
     expect(events.every((e) => e.userId === 'alice' && typeof e.at === 'number')).toBe(true);
-    expect(events[2]).toMatchObject({ type: 'backup-code-used', remaining: 9 });
-    expect(events[3]).toMatchObject({ type: 'verification-failed', operation: 'verify', reason: 'invalid', method: 'backup-code', failures: 1 });
+    expect(events[3]).toMatchObject({ type: 'backup-code-used', remaining: 9 });
+    expect(events[4]).toMatchObject({ type: 'verification-failed', operation: 'verify', reason: 'invalid', method: 'backup-code', failures: 1 });
     // No event carries a secret or a code.
     const text = JSON.stringify(events);
     for (const code of [...confirmed.backupCodes, ...regenerated.backupCodes]) expect(text).not.toContain(code);
@@ -86,7 +87,7 @@ describe('the whole flow with a manual clock', () => {
     const ctx = setup();
     await enrol(ctx);
     await ctx.twoFactor.reset('alice');
-    expect(await ctx.twoFactor.status('alice')).toEqual({ state: 'disabled', backupCodesRemaining: 0 });
+    expect(await ctx.twoFactor.status('alice')).toEqual({ state: 'disabled', backupCodesRemaining: 0, factors: [] });
     expect(ctx.events.at(-1)).toMatchObject({ type: 'reset', userId: 'alice' });
     const count = ctx.events.length;
     await ctx.twoFactor.reset('nobody');
@@ -119,7 +120,7 @@ describe('every failure reason', () => {
     const first = await ctx.twoFactor.beginEnrollment('alice', { accountName: 'a' });
     ctx.clock.set(first.expiresAt);
     expect(await ctx.twoFactor.confirmEnrollment('alice', codeAt(first.secret, ctx.clock.now()))).toEqual({ ok: false, reason: 'expired' });
-    expect(await ctx.twoFactor.status('alice')).toEqual({ state: 'disabled', backupCodesRemaining: 0 });
+    expect(await ctx.twoFactor.status('alice')).toEqual({ state: 'disabled', backupCodesRemaining: 0, factors: [] });
     expect((await stored(ctx.store))!.record.failures).toBe(0); // no code was checked, nothing counted
 
     const second = await ctx.twoFactor.beginEnrollment('alice', { accountName: 'a' });
@@ -176,7 +177,7 @@ describe('every failure reason', () => {
 });
 
 describe('re-enrolment while enabled', () => {
-  it('keeps the working secret and backup codes until the new secret is confirmed, then replaces both', async () => {
+  it('a second enrolment is added beside the first, only with proof, and replaces nothing (contract change of 0.2)', async () => {
     const ctx = setup();
     const { twoFactor, clock } = ctx;
     const old = await enrol(ctx);
@@ -185,21 +186,19 @@ describe('re-enrolment while enabled', () => {
 
     clock.advance(STEP_MS);
     expect(await twoFactor.verify('alice', codeAt(fresh.secret, clock.now()))).toEqual({ ok: false, reason: 'invalid' });
+    expect(await twoFactor.confirmEnrollment('alice', codeAt(fresh.secret, clock.now()))).toEqual({ ok: false, reason: 'proof-required' });
     expect(await twoFactor.verify('alice', codeAt(old.secret, clock.now()))).toMatchObject({ ok: true, method: 'totp' });
-    expect(await twoFactor.verify('alice', old.backupCodes[0]!)).toMatchObject({ ok: true, method: 'backup-code' });
 
     clock.advance(STEP_MS);
-    const confirmed = await twoFactor.confirmEnrollment('alice', codeAt(fresh.secret, clock.now()));
-    expect(confirmed.ok).toBe(true);
-    expect(ctx.events.filter((e) => e.type === 'enabled')).toEqual([
-      expect.objectContaining({ replaced: false }),
-      expect.objectContaining({ replaced: true }),
-    ]);
+    const confirmed = await twoFactor.confirmEnrollment('alice', codeAt(fresh.secret, clock.now()), { proof: codeAt(old.secret, clock.now()) });
+    expect(confirmed).toMatchObject({ ok: true, backupCodes: [] });
+    expect(ctx.events.filter((e) => e.type === 'enabled')).toEqual([expect.objectContaining({ replaced: false })]);
     clock.advance(STEP_MS);
-    expect(await twoFactor.verify('alice', codeAt(old.secret, clock.now()))).toEqual({ ok: false, reason: 'invalid' });
-    expect(await twoFactor.verify('alice', old.backupCodes[1]!)).toEqual({ ok: false, reason: 'invalid' });
-    expect(await twoFactor.verify('alice', codeAt(fresh.secret, clock.now()))).toMatchObject({ ok: true });
-    expect(await twoFactor.status('alice')).toMatchObject({ state: 'enabled', backupCodesRemaining: 10, enabledAt: START_MS + 2 * STEP_MS });
+    expect(await twoFactor.verify('alice', codeAt(old.secret, clock.now()))).toMatchObject({ ok: true });
+    expect(await twoFactor.verify('alice', old.backupCodes[1]!)).toMatchObject({ ok: true, method: 'backup-code' });
+    clock.advance(STEP_MS);
+    expect(await twoFactor.verify('alice', codeAt(fresh.secret, clock.now()))).toMatchObject({ ok: true, factorId: (confirmed as { factorId: string }).factorId });
+    expect(await twoFactor.status('alice')).toMatchObject({ state: 'enabled', backupCodesRemaining: 9, enabledAt: START_MS });
   });
 
   it('an expired re-enrolment leaves the enabled factor working', async () => {

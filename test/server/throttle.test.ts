@@ -29,7 +29,7 @@ describe('throttling', () => {
     const ahead = createTwoFactor({ store: ctx.store, issuer: 'InworkJobs', now: () => ctx.clock.now() + 1000 });
     const good = codeAt(secret, ctx.clock.now());
     expect(await ahead.verify('alice', wrongCode(good))).toEqual({ ok: false, reason: 'invalid' });
-    expect(await ctx.twoFactor.verify('alice', good)).toEqual({ ok: true, method: 'totp', backupCodesRemaining: 10 });
+    expect(await ctx.twoFactor.verify('alice', good)).toEqual({ ok: true, method: 'totp', factorId: expect.stringMatching(/^f_/), backupCodesRemaining: 10 });
   });
 
   it('through the service: waits grow, refusals do not extend them, a success resets the count', async () => {
@@ -109,7 +109,8 @@ describe('throttling', () => {
     const planted = await hashBackupCodes(['abcde-fghjk'], { cost: { N: 1024, r: 8, p: 1 } });
     await overwrite(ctx.store, 'alice', (record) => ({
       ...record,
-      factor: { ...record.factor!, secret: { alg: 'A256GCM', kid: 'gone', iv: 'AAAAAAAAAAAAAAAA', ct: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAA' }, backupCodes: planted },
+      factors: [{ ...record.factors[0]!, secret: { alg: 'A256GCM', kid: 'gone', iv: 'AAAAAAAAAAAAAAAA', ct: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAA' } }],
+      backupCodes: planted,
     }));
     const gets = ctx.store.gets;
     const writes = ctx.store.writes;

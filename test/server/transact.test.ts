@@ -144,8 +144,8 @@ describe('a failing store', () => {
     ctx.faulty.failWrite = new Error('disk full');
     await expect(ctx.twoFactor.confirmEnrollment('alice', codeAt(enrollment.secret, ctx.clock.now()))).rejects.toMatchObject({ code: 'STORE_ERROR' });
     ctx.faulty.failWrite = null;
-    expect(await ctx.twoFactor.status('alice')).toEqual({ state: 'pending', backupCodesRemaining: 0 });
-    expect((await ctx.faulty.inner.get('alice'))!.record).toMatchObject({ state: 'pending', factor: null, failures: 0 });
+    expect(await ctx.twoFactor.status('alice')).toEqual({ state: 'pending', backupCodesRemaining: 0, factors: [] });
+    expect((await ctx.faulty.inner.get('alice'))!.record).toMatchObject({ factors: [], failures: 0, pending: expect.objectContaining({ label: 'Authenticator app' }) });
   });
 
   it(`a store that always reports a conflict gives STORE_CONFLICT after ${MAX_STORE_ATTEMPTS} attempts`, async () => {

@@ -22,6 +22,8 @@ import { startCluster } from '../support/redis-server.js';
 import { freshTable } from '../support/store-fixtures.js';
 import { requiredEnv } from '../support/required-env.js';
 import { ManualClock, STEP_MS, T0_MS, codeAt, enableUser, serviceOn } from '../support/fixtures.js';
+import { oathHotp } from '../support/oathtool.js';
+import { encodeBase32, generateSecret } from '../../src/index.js';
 
 const WORKERS = 6;
 const ROUNDS = 4;
@@ -88,9 +90,9 @@ class Worker {
 }
 
 /** Sends one command to every worker at once; all start verify() at the same wall-clock instant. */
-async function race(workers: Worker[], command: { userId: string; code: string; nowMs: number; options?: object }): Promise<Outcome[]> {
-  const line = `${JSON.stringify({ ...command, goAtMs: Date.now() + 200 })}\n`;
-  for (const w of workers) w.proc.stdin.write(line);
+async function race(workers: Worker[], command: { userId: string; code: string; nowMs: number; options?: object } | ((i: number) => object)): Promise<Outcome[]> {
+  const goAtMs = Date.now() + 200;
+  workers.forEach((w, i) => w.proc.stdin.write(`${JSON.stringify({ ...(typeof command === 'function' ? command(i) : command), goAtMs })}\n`));
   return (await Promise.all(workers.map((w) => w.next()))) as Outcome[];
 }
 
@@ -126,7 +128,7 @@ function raceSuite(name: string, open: () => Promise<{ store: TwoFactorStore; co
         clock.advance(STEP_MS);
         const outcomes = await race(workers, { userId: 'racer', code: codeAt(secret, clock.now()), nowMs: clock.now() });
         expect(outcomes.filter((o) => o.error)).toEqual([]);
-        expect(outcomes.filter((o) => o.result?.ok).map((o) => o.result)).toEqual([{ ok: true, method: 'totp', backupCodesRemaining: 10 }]);
+        expect(outcomes.filter((o) => o.result?.ok).map((o) => o.result)).toEqual([{ ok: true, method: 'totp', factorId: expect.any(String), backupCodesRemaining: 10 }]);
         expect(outcomes.filter((o) => !o.result?.ok).map((o) => o.result?.reason)).toEqual(Array(WORKERS - 1).fill('replayed'));
         conflicts += outcomes.reduce((n, o) => n + o.conflicts, 0);
       }
@@ -164,8 +166,54 @@ function raceSuite(name: string, open: () => Promise<{ store: TwoFactorStore; co
       }
     });
 
-    // HOTP (issue "several second factors"): race one code of a hardware token here the same way once
-    // addHotpToken exists: exactly one process gets { ok: true, method: 'hotp' }, the others 'invalid'.
+    test(`one HOTP code of a hardware token: exactly one process succeeds, ${ROUNDS} rounds`, async () => {
+      const token = encodeBase32(generateSecret());
+      clock.advance(STEP_MS);
+      const added = await twoFactor.addHotpToken('racer', { secret: token, codes: oathHotp(token, 0, 2) as [string, string], proof: codeAt(secret, clock.now()) });
+      expect(added).toMatchObject({ ok: true });
+      const codes = oathHotp(token, 2, ROUNDS);
+      for (let round = 0; round < ROUNDS; round++) {
+        const outcomes = await race(workers, () => ({ mode: 'hotp', userId: 'racer', code: codes[round]!, nowMs: clock.now() }));
+        expect(outcomes.filter((o) => o.error)).toEqual([]);
+        expect(outcomes.filter((o) => o.result?.ok).map((o) => o.result)).toEqual([
+          { ok: true, method: 'hotp', factorId: (added as { factorId: string }).factorId, backupCodesRemaining: 10 - ROUNDS },
+        ]);
+        expect(outcomes.filter((o) => !o.result?.ok).map((o) => o.result?.reason)).toEqual(Array(WORKERS - 1).fill('invalid'));
+        conflicts += outcomes.reduce((n, o) => n + o.conflicts, 0);
+      }
+    });
+
+    test(`concurrent add and remove with one code each: exactly one process succeeds, ${ROUNDS} rounds`, async () => {
+      for (let round = 0; round < ROUNDS; round++) {
+        const fresh = await twoFactor.beginEnrollment('racer', { accountName: 'racer', label: `Phone ${round}` });
+        clock.advance(STEP_MS);
+        const proof = codeAt(secret, clock.now());
+        const newCode = codeAt(fresh.secret, clock.now());
+        const added = await race(workers, () => ({ mode: 'add-remove', action: 'add', userId: 'racer', code: newCode, proof, nowMs: clock.now() }));
+        expect(added.filter((o) => o.error)).toEqual([]);
+        expect(added.filter((o) => o.result?.ok)).toHaveLength(1);
+        const factorId = (await twoFactor.listFactors('racer')).find((f) => f.label === `Phone ${round}`)!.id;
+        clock.advance(STEP_MS);
+        // Half the processes remove the new factor, half sign in, all with one code of the first app.
+        const code = codeAt(secret, clock.now());
+        const mixed = await race(workers, (i) => ({
+          ...(i % 2 ? { mode: 'add-remove', action: 'remove', factorId } : { mode: 'verify' }),
+          userId: 'racer',
+          code,
+          nowMs: clock.now(),
+        }));
+        expect(mixed.filter((o) => o.error)).toEqual([]);
+        expect(mixed.filter((o) => o.result?.ok)).toHaveLength(1);
+        const removed = mixed.some((o, i) => i % 2 === 1 && o.result?.ok);
+        expect((await twoFactor.listFactors('racer')).some((f) => f.id === factorId)).toBe(!removed);
+        if (!removed) {
+          clock.advance(STEP_MS);
+          expect(await twoFactor.removeFactor('racer', factorId, codeAt(fresh.secret, clock.now()))).toEqual({ ok: true });
+        }
+        conflicts += [...added, ...mixed].reduce((n, o) => n + o.conflicts, 0);
+      }
+      expect((await twoFactor.listFactors('racer')).map((f) => f.type)).toEqual(['totp', 'hotp']);
+    });
 
     test('the processes really overlapped: some compareAndSet calls lost to another process', () => {
       // Without overlap the runs would be sequential and prove nothing about atomicity.

@@ -14,7 +14,7 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.destroy()));
 });
 
-type Accepted = { userId: string; code: string; method: 'totp' | 'backup-code'; remaining: number };
+type Accepted = { userId: string; code: string; method: 'totp' | 'hotp' | 'backup-code'; remaining: number };
 
 /**
  * Enables USERS, then has each accept two TOTP codes (two steps) and two backup codes, and kills the server

@@ -92,6 +92,11 @@ export function wrongCodeAt(secret: string, nowMs: number, window = 1): string {
   return String(n).padStart(6, '0');
 }
 
+/** The record with the secret of its first factor replaced (a database writer's edit). */
+export function withFactorSecret(record: TwoFactorRecord, secret: TwoFactorRecord['factors'][number]['secret']): TwoFactorRecord {
+  return { ...record, factors: record.factors.map((factor, i) => (i === 0 ? { ...factor, secret } : factor)) };
+}
+
 /** The stored record of `userId`, read straight from the store. */
 export async function stored(store: CountingStore, userId = 'alice'): Promise<StoredRecord | null> {
   return store.inner.get(userId);

@@ -3,10 +3,13 @@
 // argv[2]: JSON { kind: 'sqlite', file, table } | { kind: 'postgres', url, table }
 //          | { kind: 'redis', url, keyPrefix } | { kind: 'redis-cluster', urls, keyPrefix }
 // stdout:  "ready" once connected, then one JSON line per command
-// stdin:   one JSON line per command { userId, code, nowMs, goAtMs, options? }: the worker sets its clock to nowMs,
+// stdin:   one JSON line per command { userId, code, nowMs, goAtMs, mode?, options? }: the worker sets its clock to nowMs,
 //          spins until the wall clock reaches goAtMs (so all workers start within a fraction of a
-//          millisecond), calls verify(userId, code, options) and answers { result } or { error }, plus how many of its
-//          compareAndSet calls lost to another writer.
+//          millisecond), makes the call and answers { result } or { error }, plus how many of its
+//          compareAndSet calls lost to another writer. The call, by `mode`:
+//          'verify' (default) and 'hotp': verify(userId, code, options);
+//          'add-remove' with action 'add': confirmEnrollment(userId, code, { proof });
+//          'add-remove' with action 'remove': removeFactor(userId, factorId, code).
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { createInterface } from 'node:readline';
@@ -57,17 +60,31 @@ const twoFactor = serviceOn(store, clock);
 // Warm up (JIT, statement preparation) on a user nobody has, so the race measures the real calls.
 await twoFactor.status('warm-up');
 
+type Command = { userId: string; code: string; nowMs: number; goAtMs: number } & (
+  | { mode?: 'verify' | 'hotp'; options?: Parameters<typeof twoFactor.verify>[2] }
+  | { mode: 'add-remove'; action: 'add'; proof: string }
+  | { mode: 'add-remove'; action: 'remove'; factorId: string }
+);
+
+function run(command: Command) {
+  const { userId, code } = command;
+  if (command.mode !== 'add-remove') return twoFactor.verify(userId, code, command.options);
+  if (command.action === 'add') return twoFactor.confirmEnrollment(userId, code, { proof: command.proof });
+  return twoFactor.removeFactor(userId, command.factorId, code);
+}
+
 const out = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
 out('ready');
 for await (const line of createInterface({ input: process.stdin })) {
-  const { userId, code, nowMs, goAtMs, options } = JSON.parse(line) as { userId: string; code: string; nowMs: number; goAtMs: number; options?: Parameters<typeof twoFactor.verify>[2] };
+  const command = JSON.parse(line) as Command;
+  const { nowMs, goAtMs } = command;
   clock.set(nowMs);
   conflicts = 0;
   while (Date.now() < goAtMs) {
     // spin: a timer would wake each process at a different moment
   }
   try {
-    out({ result: await twoFactor.verify(userId, code, options), conflicts });
+    out({ result: await run(command), conflicts });
   } catch (error) {
     out({ error: { name: (error as Error).name, code: (error as { code?: string }).code, message: (error as Error).message }, conflicts });
   }

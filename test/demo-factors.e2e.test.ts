@@ -1,0 +1,166 @@
+// The demo's factor management (examples/demo/factors.mjs) end to end in headless Chromium: enable 2FA,
+// add a second app with the first one's code as proof (its QR code read by ZBar), sign in with the second,
+// remove the first, register an HOTP hardware token whose codes come from `oathtool --hotp`, and sign in
+// with the token. Every code is computed by oathtool; the demo runs on a temporary SQLite file with a clock
+// the test moves. Screenshots go to test-artifacts/demo-factors/.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Demo } from '../examples/demo/server.mjs';
+import { launchChromium, oathtoolTotp, zbarDecodeFile } from './support/browser.js';
+import { oathHotp } from './support/oathtool.js';
+import { buildIfMissing } from './support/pack.js';
+
+const ARTIFACTS = join('test-artifacts', 'demo-factors');
+const T0 = Date.UTC(2026, 0, 15, 9, 0, 5);
+let nowMs = T0;
+const nextStep = (): void => {
+  nowMs += 30_000;
+};
+
+let DEMO_USER: typeof import('../examples/demo/server.mjs').DEMO_USER;
+let demo: Demo;
+let browser: Awaited<ReturnType<typeof launchChromium>>;
+let page: Page;
+let workDir: string;
+const logs: string[] = [];
+
+// A hardware token's secret, as printed on its card (base32), and the secrets ZBar/the page give us.
+const TOKEN_SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBV';
+let firstApp = '';
+let secondApp = '';
+
+beforeAll(async () => {
+  buildIfMissing();
+  let start: typeof import('../examples/demo/server.mjs').start;
+  ({ DEMO_USER, start } = await import('../examples/demo/server.mjs'));
+  workDir = mkdtempSync(join(tmpdir(), 'demo-factors-e2e-'));
+  rmSync(ARTIFACTS, { recursive: true, force: true });
+  mkdirSync(ARTIFACTS, { recursive: true });
+  demo = await start({ port: 0, dbFile: join(workDir, 'demo.db'), now: () => nowMs, encryptionKey: crypto.getRandomValues(new Uint8Array(32)), log: (line) => logs.push(line) });
+  browser = await launchChromium();
+  page = browser.context.pages()[0] ?? (await browser.context.newPage());
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await demo?.close();
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+const path = (): string => new URL(page.url()).pathname;
+const go = async (to: string): Promise<void> => void (await page.goto(new URL(to, demo.url).href));
+const andWait = async (target: Locator): Promise<void> => void (await Promise.all([page.waitForEvent('load'), target.click()]));
+const button = (name: string): Locator => page.getByRole('button', { name, exact: true });
+const field = (label: string): Locator => page.getByLabel(label, { exact: true });
+const alerts = async (): Promise<string> => (await page.getByRole('alert').allInnerTexts()).join(' ');
+const factorNames = async (): Promise<string[]> => page.locator('#factors tbody th').allInnerTexts();
+const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+async function signIn(code: string): Promise<void> {
+  await go('/login');
+  await field('Email').fill(DEMO_USER.email);
+  await field('Password').fill(DEMO_USER.password);
+  await andWait(button('Sign in'));
+  expect(path()).toBe('/login/code');
+  await field('Authentication code').fill(code);
+  await andWait(button('Verify'));
+}
+
+/** The otpauth URI ZBar reads off the QR code on the page, and the secret in it. */
+async function secretFromQr(name: string): Promise<string> {
+  await page.locator('#qr svg').waitFor();
+  const file = join(ARTIFACTS, `${name}.png`);
+  await page.locator('#qr').screenshot({ path: file });
+  const [uri] = zbarDecodeFile(file);
+  expect(uri).toMatch(/^otpauth:\/\/totp\//);
+  return new URL(uri!).searchParams.get('secret')!;
+}
+
+describe('several second factors in the demo', () => {
+  it('turns 2FA on with a first app', async () => {
+    await go('/login');
+    await field('Email').fill(DEMO_USER.email);
+    await field('Password').fill(DEMO_USER.password);
+    await andWait(button('Sign in'));
+    await go('/settings/security');
+    await andWait(button('Enable'));
+    expect(path()).toBe('/settings/security/2fa/setup');
+    firstApp = await secretFromQr('01-first-app-qr');
+    await field('Enter the 6-digit code from your app').fill(oathtoolTotp(firstApp, nowMs));
+    await andWait(button('Verify & Enable'));
+    expect(path()).toBe('/settings/security/2fa/backup-codes');
+    await go('/settings/security');
+    expect(await factorNames()).toEqual(['Authenticator app']);
+  });
+
+  it("adds a second app with the first one's code as proof; a wrong proof is refused", async () => {
+    await field('Name of the new app').fill('Work phone');
+    await andWait(button('Add another app'));
+    expect(path()).toBe('/settings/security/factors/app');
+    secondApp = await secretFromQr('02-second-app-qr');
+    expect(secondApp).not.toBe(firstApp);
+    nextStep();
+    await field('Code from the new app').fill(oathtoolTotp(secondApp, nowMs));
+    await field('Code to confirm it is you (app)').fill(oathtoolTotp(secondApp, nowMs));
+    await andWait(button('Add app'));
+    expect(await alerts()).toContain('That code is not valid.');
+    await field('Code from the new app').fill(oathtoolTotp(secondApp, nowMs));
+    await field('Code to confirm it is you (app)').fill(oathtoolTotp(firstApp, nowMs));
+    await andWait(button('Add app'));
+    expect(path()).toBe('/settings/security');
+    expect(await factorNames()).toEqual(['Authenticator app', 'Work phone']);
+    await shot('03-two-apps');
+  });
+
+  it('signs in with the second app, then removes the first with a code from the second', async () => {
+    await andWait(page.getByRole('button', { name: /sign out/i }));
+    nextStep();
+    await signIn(oathtoolTotp(secondApp, nowMs));
+    expect(path()).toBe('/account');
+    await go('/settings/security');
+    const lastUsed = await page.locator('#factors tbody tr').nth(1).locator('td').nth(2).innerText();
+    expect(lastUsed).toContain('2026-01-15');
+    nextStep();
+    await field('Code to remove Authenticator app').fill(oathtoolTotp(secondApp, nowMs));
+    await andWait(button('Remove Authenticator app'));
+    expect(await factorNames()).toEqual(['Work phone']);
+    expect(logs.some((line) => line.startsWith('[2fa] factor-removed '))).toBe(true);
+  });
+
+  it('renames a factor; a name over 64 characters is refused', async () => {
+    await field('New name for Work phone').fill('x'.repeat(65));
+    await andWait(button('Rename Work phone'));
+    expect(await alerts()).toContain('A name has 1–64 characters');
+    expect(await factorNames()).toEqual(['Work phone']);
+    await field('New name for Work phone').fill('Pixel');
+    await andWait(button('Rename Work phone'));
+    expect(await factorNames()).toEqual(['Pixel']);
+  });
+
+  it('registers an HOTP hardware token whose codes come from oathtool --hotp, and signs in with it', async () => {
+    const [c0, c1, c2] = oathHotp(TOKEN_SECRET, 0, 3);
+    nextStep();
+    await field('Name of the token').fill('YubiKey 5');
+    await field('Token secret (base32)').fill(TOKEN_SECRET);
+    await field('First code from the token').fill(c0!);
+    await field('Next code from the token').fill(c1!);
+    await field('Code to confirm it is you (token)').fill(oathtoolTotp(secondApp, nowMs));
+    await andWait(button('Add hardware token'));
+    expect(await alerts()).toBe('');
+    expect(await factorNames()).toEqual(['Pixel', 'YubiKey 5']);
+    expect(await page.locator('#factors tbody tr').nth(1).innerText()).toContain('Hardware token (HOTP)');
+    await shot('04-token');
+    await andWait(page.getByRole('button', { name: /sign out/i }));
+    await signIn(c2!);
+    expect(path()).toBe('/account');
+    // The token's code works once.
+    await andWait(page.getByRole('button', { name: /sign out/i }));
+    await signIn(c2!);
+    expect(path()).toBe('/login/code');
+    expect(await alerts()).toContain('not valid');
+    expect(logs.join('\n')).not.toContain(TOKEN_SECRET);
+  });
+});

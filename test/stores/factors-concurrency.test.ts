@@ -1,0 +1,73 @@
+// Several factors under concurrency, on every store: of 50 concurrent requests with one TOTP or HOTP code,
+// or one proof, exactly one succeeds (test/support/store-service.ts). PostgreSQL on PGlite always and on a
+// real server when TWO_FACTOR_PG_URL is set; SQLite on a WAL file with two connections.
+import { PGlite } from '@electric-sql/pglite';
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, test } from 'vitest';
+import { MemoryStore } from '../../src/server/index.js';
+import { PostgresStore } from '../../src/stores/postgres.js';
+import { SqliteStore } from '../../src/stores/sqlite.js';
+import { freshTable } from '../support/store-fixtures.js';
+import { expectConcurrentFactorUse } from '../support/store-service.js';
+
+const PG_URL = process.env.TWO_FACTOR_PG_URL;
+const dir = mkdtempSync(join(tmpdir(), 'two-factor-factors-'));
+const closers: (() => unknown)[] = [];
+afterAll(async () => {
+  for (const close of closers) await close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('50 concurrent uses of one code or proof: exactly one succeeds', () => {
+  test('MemoryStore', () => expectConcurrentFactorUse(new MemoryStore()));
+
+  test('SqliteStore (WAL file)', async () => {
+    const db = new Database(join(dir, 'factors.db'));
+    db.pragma('journal_mode = WAL');
+    closers.push(() => db.close());
+    const store = new SqliteStore(db, { table: freshTable('fc') });
+    await store.migrate();
+    await expectConcurrentFactorUse(store);
+  });
+
+  test('PostgresStore on PGlite', async () => {
+    const lite = new PGlite();
+    closers.push(() => lite.close());
+    const store = new PostgresStore(lite, { table: freshTable('fc') });
+    await store.migrate();
+    await expectConcurrentFactorUse(store);
+  });
+
+  // As in postgres.test.ts: the server when TWO_FACTOR_PG_URL is set, and in CI its absence is a failure.
+  if (PG_URL) {
+    test('PostgresStore on a server (TWO_FACTOR_PG_URL)', async () => {
+    const client = new pg.Pool({ connectionString: PG_URL, max: 8 });
+    closers.push(() => client.end());
+    const store = new PostgresStore(client, { table: freshTable('fc') });
+    await store.migrate();
+    await expectConcurrentFactorUse(store);
+    });
+  } else if (process.env.CI) {
+    test('CI runs the factor races against a real PostgreSQL server', () => {
+      expect.fail('TWO_FACTOR_PG_URL is not set: .ci/run must start one with scripts/pg-test-server.sh start');
+    });
+  }
+});
+
+describe('the race check can fail', () => {
+  /** A store whose compareAndSet ignores the version: every writer "wins", as a store without atomicity would. */
+  class LastWriterWins extends MemoryStore {
+    override async compareAndSet(userId: string, _expected: number | null, next: Parameters<MemoryStore['compareAndSet']>[2]): Promise<boolean> {
+      const current = await this.get(userId);
+      return super.compareAndSet(userId, current?.version ?? null, next);
+    }
+  }
+
+  test('on a store without compare-and-set, several of the 50 requests succeed and the check says so', async () => {
+    await expect(expectConcurrentFactorUse(new LastWriterWins())).rejects.toThrow(/expected \d+ to be 1/);
+  });
+});
