@@ -92,11 +92,11 @@ describe('minting: only a successful verify, in the write that consumes the code
     expect(ctx.events.some((e) => e.type === 'device-trusted')).toBe(false);
   });
 
-  it('without trustDevice nothing is minted and the record keeps the 0.1 shape', async () => {
+  it('without trustDevice nothing is minted and the record has no devices field', async () => {
     const ctx = setup();
     const { secret } = await enrol(ctx);
     ctx.clock.advance(STEP_MS);
-    expect(await ctx.twoFactor.verify('alice', codeAt(secret, ctx.clock.now()))).toEqual({ ok: true, method: 'totp', backupCodesRemaining: 10 });
+    expect(await ctx.twoFactor.verify('alice', codeAt(secret, ctx.clock.now()))).toEqual({ ok: true, method: 'totp', factorId: expect.any(String), backupCodesRemaining: 10 });
     expect('devices' in (await stored(ctx.store))!.record).toBe(false);
   });
 });

@@ -13,8 +13,9 @@ import { PostgresStore } from '../../src/stores/postgres.js';
 import { SqliteStore } from '../../src/stores/sqlite.js';
 import { freshTable } from '../support/store-fixtures.js';
 import { expectConcurrentFactorUse } from '../support/store-service.js';
+import { requiredEnv } from '../support/required-env.js';
 
-const PG_URL = process.env.TWO_FACTOR_PG_URL;
+const PG_URL = requiredEnv('TWO_FACTOR_PG_URL');
 const dir = mkdtempSync(join(tmpdir(), 'two-factor-factors-'));
 const closers: (() => unknown)[] = [];
 afterAll(async () => {
@@ -42,20 +43,13 @@ describe('50 concurrent uses of one code or proof: exactly one succeeds', () => 
     await expectConcurrentFactorUse(store);
   });
 
-  // As in postgres.test.ts: the server when TWO_FACTOR_PG_URL is set, and in CI its absence is a failure.
-  if (PG_URL) {
-    test('PostgresStore on a server (TWO_FACTOR_PG_URL)', async () => {
+  test('PostgresStore on a server (TWO_FACTOR_PG_URL)', async () => {
     const client = new pg.Pool({ connectionString: PG_URL, max: 8 });
     closers.push(() => client.end());
     const store = new PostgresStore(client, { table: freshTable('fc') });
     await store.migrate();
     await expectConcurrentFactorUse(store);
-    });
-  } else if (process.env.CI) {
-    test('CI runs the factor races against a real PostgreSQL server', () => {
-      expect.fail('TWO_FACTOR_PG_URL is not set: .ci/run must start one with scripts/pg-test-server.sh start');
-    });
-  }
+  });
 });
 
 describe('the race check can fail', () => {

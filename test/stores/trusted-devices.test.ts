@@ -16,9 +16,10 @@ import { PostgresStore, type PostgresClient } from '../../src/stores/postgres.js
 import { SqliteStore } from '../../src/stores/sqlite.js';
 import { CHEAP_SCRYPT, ManualClock, T0_MS, codeAt, enableUser } from '../support/fixtures.js';
 import { freshTable } from '../support/store-fixtures.js';
+import { requiredEnv } from '../support/required-env.js';
 
 const CALLS = 50;
-const PG_URL = process.env.TWO_FACTOR_PG_URL;
+const PG_URL = requiredEnv('TWO_FACTOR_PG_URL');
 
 /** The service as an application runs it (default throttle), over one of several connections to one database. */
 function service(store: TwoFactorStore, clock: ManualClock): TwoFactor {
@@ -95,18 +96,12 @@ describe(`${CALLS} concurrent verifies with one code and trustDevice: one succes
     }
   });
 
-  if (PG_URL) {
-    const pool = new pg.Pool({ connectionString: PG_URL, max: 8, connectionTimeoutMillis: 10_000 });
-    pool.on('error', () => {});
-    afterAll(() => pool.end());
-    test('PostgresStore on a real server, 8 pooled connections', async () => {
-      const store = new PostgresStore(pool as PostgresClient, { table: freshTable() });
-      await store.migrate();
-      await fiftyAtOnce([store]);
-    });
-  } else if (process.env.CI) {
-    test('CI runs the trusted-device race against a real PostgreSQL server', () => {
-      expect.fail('TWO_FACTOR_PG_URL is not set: .ci/run must start one with scripts/pg-test-server.sh start');
-    });
-  }
+  const pool = new pg.Pool({ connectionString: PG_URL, max: 8, connectionTimeoutMillis: 10_000 });
+  pool.on('error', () => {});
+  afterAll(() => pool.end());
+  test('PostgresStore on a real server, 8 pooled connections', async () => {
+    const store = new PostgresStore(pool as PostgresClient, { table: freshTable() });
+    await store.migrate();
+    await fiftyAtOnce([store]);
+  });
 });
