@@ -1,6 +1,7 @@
 // Several factors under concurrency, on every store: of 50 concurrent requests with one TOTP or HOTP code,
-// or one proof, exactly one succeeds (test/support/store-service.ts). PostgreSQL on PGlite always and on a
-// real server when TWO_FACTOR_PG_URL is set; SQLite on a WAL file with two connections.
+// or one proof, exactly one succeeds (test/support/store-service.ts). PostgreSQL on PGlite and on the
+// server of TWO_FACTOR_PG_URL, Redis on the server of TWO_FACTOR_REDIS_URL (`npm test` starts both), SQLite
+// on a WAL file.
 import { PGlite } from '@electric-sql/pglite';
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,12 +11,15 @@ import pg from 'pg';
 import { afterAll, describe, expect, test } from 'vitest';
 import { MemoryStore } from '../../src/server/index.js';
 import { PostgresStore } from '../../src/stores/postgres.js';
+import { RedisStore } from '../../src/stores/redis.js';
 import { SqliteStore } from '../../src/stores/sqlite.js';
+import { connectRedis } from '../support/redis-client.js';
 import { freshTable } from '../support/store-fixtures.js';
 import { expectConcurrentFactorUse } from '../support/store-service.js';
 import { requiredEnv } from '../support/required-env.js';
 
 const PG_URL = requiredEnv('TWO_FACTOR_PG_URL');
+const REDIS_URL = requiredEnv('TWO_FACTOR_REDIS_URL');
 const dir = mkdtempSync(join(tmpdir(), 'two-factor-factors-'));
 const closers: (() => unknown)[] = [];
 afterAll(async () => {
@@ -25,6 +29,12 @@ afterAll(async () => {
 
 describe('50 concurrent uses of one code or proof: exactly one succeeds', () => {
   test('MemoryStore', () => expectConcurrentFactorUse(new MemoryStore()));
+
+  test('RedisStore on a server (TWO_FACTOR_REDIS_URL)', async () => {
+    const client = await connectRedis(REDIS_URL);
+    closers.push(() => client.close());
+    await expectConcurrentFactorUse(new RedisStore(client, { keyPrefix: `${freshTable('fc')}:` }));
+  });
 
   test('SqliteStore (WAL file)', async () => {
     const db = new Database(join(dir, 'factors.db'));

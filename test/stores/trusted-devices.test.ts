@@ -1,8 +1,8 @@
 // Trusted devices on every store: 50 concurrent `verify` calls with one code and `trustDevice` — exactly one
 // succeeds and exactly one device (its token) exists afterwards, because the device is minted in the same
 // compare-and-set that consumes the code. MemoryStore; SQLite through five connections to one WAL file;
-// PostgreSQL on PGlite and on a real server through a pool of 8 connections (TWO_FACTOR_PG_URL, started by
-// scripts/pg-test-server.sh; in CI a missing server is a failure). Then check, list and revoke on each.
+// Redis through four connections (TWO_FACTOR_REDIS_URL); PostgreSQL on PGlite and on a real server through a
+// pool of 8 connections (TWO_FACTOR_PG_URL; `npm test` starts both servers). Then check, list and revoke on each.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,13 +13,16 @@ import pg from 'pg';
 import { afterAll, describe, expect, test } from 'vitest';
 import { createTwoFactor, MemoryStore, type TwoFactor, type TwoFactorStore } from '../../src/server/index.js';
 import { PostgresStore, type PostgresClient } from '../../src/stores/postgres.js';
+import { RedisStore } from '../../src/stores/redis.js';
 import { SqliteStore } from '../../src/stores/sqlite.js';
 import { CHEAP_SCRYPT, ManualClock, T0_MS, codeAt, enableUser } from '../support/fixtures.js';
+import { connectRedis } from '../support/redis-client.js';
 import { freshTable } from '../support/store-fixtures.js';
 import { requiredEnv } from '../support/required-env.js';
 
 const CALLS = 50;
 const PG_URL = requiredEnv('TWO_FACTOR_PG_URL');
+const REDIS_URL = requiredEnv('TWO_FACTOR_REDIS_URL');
 
 /** The service as an application runs it (default throttle), over one of several connections to one database. */
 function service(store: TwoFactorStore, clock: ManualClock): TwoFactor {
@@ -82,6 +85,16 @@ describe(`${CALLS} concurrent verifies with one code and trustDevice: one succes
     } finally {
       for (const db of connections) db.close();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('RedisStore: four connections to one server (TWO_FACTOR_REDIS_URL)', async () => {
+    const clients = await Promise.all(Array.from({ length: 4 }, () => connectRedis(REDIS_URL)));
+    try {
+      const keyPrefix = `${freshTable()}:`;
+      await fiftyAtOnce(clients.map((client) => new RedisStore(client, { keyPrefix })));
+    } finally {
+      for (const client of clients) await client.close();
     }
   });
 
