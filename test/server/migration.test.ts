@@ -8,10 +8,12 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTwoFactor, MemoryStore, type TwoFactorStore } from '../../src/server/index.js';
 import { PostgresStore, type PostgresClient } from '../../src/stores/postgres.js';
+import { RedisStore } from '../../src/stores/redis.js';
 import { SqliteStore } from '../../src/stores/sqlite.js';
 import { CHEAP_SCRYPT, codeAt, ManualClock, STEP_MS } from '../support/fixtures.js';
 import { freshTable } from '../support/store-fixtures.js';
 import { requiredEnv } from '../support/required-env.js';
+import { connectRedis } from '../support/redis-client.js';
 
 interface Scenario {
   name: string;
@@ -36,6 +38,8 @@ interface Target {
 }
 
 const PG_URL = requiredEnv('TWO_FACTOR_PG_URL');
+const REDIS_URL = requiredEnv('TWO_FACTOR_REDIS_URL');
+let redis: Awaited<ReturnType<typeof connectRedis>>;
 let lite: PGlite;
 let pool: pg.Pool;
 let sqlite: Database.Database;
@@ -44,11 +48,13 @@ beforeAll(async () => {
   await lite.waitReady;
   sqlite = new Database(':memory:');
   pool = new pg.Pool({ connectionString: PG_URL, max: 2 });
+  redis = await connectRedis(REDIS_URL);
 });
 afterAll(async () => {
   await lite.close();
   sqlite.close();
   await pool.end();
+  await redis.close();
 });
 
 const targets: Record<string, () => Promise<Target>> = {
@@ -71,6 +77,15 @@ const targets: Record<string, () => Promise<Target>> = {
     };
   },
   pglite: async () => postgresTarget(lite),
+  // The Redis store's layout (one hash per user: record JSON and version), written directly.
+  redis: async () => {
+    const keyPrefix = `${freshTable('mig')}:`;
+    return {
+      store: new RedisStore(redis, { keyPrefix }),
+      insert: async (userId, record) => void (await redis.hSet(`${keyPrefix}{${userId}}`, { record: JSON.stringify(record), version: '1' })),
+      raw: async (userId) => JSON.parse((await redis.hGet(`${keyPrefix}{${userId}}`, 'record'))!),
+    };
+  },
   postgres: async () => postgresTarget(pool),
 };
 
