@@ -59,6 +59,13 @@ async function main(argv: string[]): Promise<number> {
 declare const __VERSION__: string;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0';
 
+// A reader that stops early (`two-factor backup-codes | head -3`) closes the pipe: the rest of the output is
+// unwanted, not a crash. The status stays what the command decided (verify: valid or not), 0 if undecided.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') process.stderr.write(`two-factor: cannot write to standard output (${error.code ?? 'error'})\n`);
+  process.exit(error.code !== 'EPIPE' ? 2 : typeof process.exitCode === 'number' ? process.exitCode : 0);
+});
+
 main(process.argv.slice(2)).then(
   (status) => {
     process.exitCode = status;

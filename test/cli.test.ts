@@ -1,7 +1,7 @@
 // The `two-factor` command as installed (dist/cli.js, the package's bin), run as a child process:
 // codes checked against oathtool, URIs parsed back, QR codes decoded back, backup-code hashes verified,
 // secrets taken from stdin and the environment, and bad input answered with one line and no stack trace.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -384,6 +384,31 @@ describe('backup-codes', () => {
     for (const code of lines.slice(0, 3)) expect(hash).not.toContain(code);
     expect(await verifyBackupCode(hash, lines[1]!)).toMatchObject({ valid: true, index: 1 });
     expect(await verifyBackupCode(hash, 'aaaaa-aaaaa')).toEqual({ valid: false });
+  });
+});
+
+describe('a reader that closes the pipe early', () => {
+  // Like `| head -0`: the reading end is closed before the CLI writes, so every write fails with EPIPE. The
+  // CLI stops quietly, keeping the status it decided.
+  const piped = async (args: string[], env: Record<string, string> = {}) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    return { status, stderr };
+  };
+
+  it('backup-codes --hash: exit 0, no stack trace', async () => {
+    expect(await piped(['backup-codes', '--hash'])).toEqual({ status: 0, stderr: '' });
+  });
+
+  it('verify keeps its status: 1 for a wrong code, 0 for a right one', async () => {
+    const env = { S: SECRET };
+    const right = cli(['code', '--secret-env', 'S'], { env }).stdout.trim();
+    const wrong = right === '000000' ? '111111' : '000000';
+    expect(await piped(['verify', wrong, '--secret-env', 'S'], env)).toEqual({ status: 1, stderr: '' });
+    expect(await piped(['verify', right, '--secret-env', 'S'], env)).toEqual({ status: 0, stderr: '' });
   });
 });
 

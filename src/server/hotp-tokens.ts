@@ -4,7 +4,7 @@ import { fail, optionsObject } from '../internal/assert.js';
 import { secretBytes } from '../base32.js';
 import { MIN_SECRET_BYTES, type Secret } from '../secret.js';
 import { algorithmOption, type Algorithm } from '../algorithm.js';
-import { counterOption, digitsOption } from '../internal/parameters.js';
+import { digitsOption } from '../internal/parameters.js';
 import { counted, freshBackupCodes, refuse, throttled, waitFor, type Failure } from './decisions.js';
 import { assertRoomForFactor, factorIndex, withFactorAdded } from './factors.js';
 import { findConsecutive } from './hotp-token.js';
@@ -38,11 +38,13 @@ export function codePair(value: unknown, field: string): [string, string] {
   return [value[0], value[1]];
 }
 
-/** A counter the record can hold as a JSON number. @internal */
+/** A counter the record can hold as a JSON number: 0–2^53−1, given as a number or a bigint. @internal */
 export function storableCounter(value: unknown, field: string): number {
-  const counter = counterOption(value, field);
-  if (counter > Number.MAX_SAFE_INTEGER) fail('INVALID_OPTION', field, 'at most 2^53 − 1', counter);
-  return Number(counter);
+  const storable =
+    (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) ||
+    (typeof value === 'bigint' && value >= 0n && value <= BigInt(Number.MAX_SAFE_INTEGER));
+  if (!storable) fail('INVALID_OPTION', field, 'an integer 0–2^53−1 (a number or a bigint)', value);
+  return Number(value);
 }
 
 type Added = { ok: true; factorId: string; backupCodes: string[] } | Failure;

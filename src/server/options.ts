@@ -17,7 +17,7 @@ export interface TwoFactorOptions {
   /** Shown in authenticator apps next to the account, e.g. `'InworkJobs'`. */
   issuer: string;
   /**
-   * AES-256-GCM keys for secrets at rest. Without it the TOTP secret is stored in the clear (base32). With it,
+   * AES-256-GCM keys for secrets at rest. Without it factor secrets are stored in the clear (base32). With it,
    * a secret found in the clear is `DECRYPTION_FAILED` unless `allowPlaintext` (a migration aid) is true.
    */
   encryption?: EncryptionOptions;

@@ -81,6 +81,15 @@ describe('registering a token', () => {
     await expect(ctx.twoFactor.addHotpToken('alice', null as never)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
     expect(await stored(ctx.store)).toBeNull();
   });
+
+  it('a counter beyond 2^53−1 gets one rule whether it is a number or a bigint', async () => {
+    const ctx = setup();
+    const codes = oathHotp(TOKEN, 0, 2) as [string, string];
+    const rules = await Promise.all(
+      [2 ** 53, 2n ** 53n, 1.5, -1n].map((counter) => ctx.twoFactor.addHotpToken('alice', { secret: TOKEN, codes, counter }).catch((e: Error) => e.message.replace(/, got .*$/, ''))),
+    );
+    expect(new Set(rules)).toEqual(new Set(['"counter" must be an integer 0–2^53−1 (a number or a bigint)']));
+  });
 });
 
 describe('sign-in look-ahead and resynchronisation (RFC 4226 §7.4)', () => {
