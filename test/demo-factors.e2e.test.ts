@@ -121,7 +121,7 @@ describe('several second factors in the demo', () => {
     await signIn(oathtoolTotp(secondApp, nowMs));
     expect(path()).toBe('/account');
     await go('/settings/security');
-    const lastUsed = await page.locator('#factors tbody tr').nth(1).locator('td').nth(2).innerText();
+    const lastUsed = await page.locator('#factors tbody tr.factor').nth(1).locator('td').nth(2).innerText();
     expect(lastUsed).toContain('2026-01-15');
     nextStep();
     await field('Code to remove Authenticator app').fill(oathtoolTotp(secondApp, nowMs));
@@ -151,7 +151,7 @@ describe('several second factors in the demo', () => {
     await andWait(button('Add hardware token'));
     expect(await alerts()).toBe('');
     expect(await factorNames()).toEqual(['Pixel', 'YubiKey 5']);
-    expect(await page.locator('#factors tbody tr').nth(1).innerText()).toContain('Hardware token (HOTP)');
+    expect(await page.locator('#factors tbody tr.factor').nth(1).innerText()).toContain('Hardware token (HOTP)');
     await shot('04-token');
     await andWait(page.getByRole('button', { name: /sign out/i }));
     await signIn(c2!);

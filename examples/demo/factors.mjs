@@ -24,22 +24,24 @@ const PROOF_HINT = 'A current code from one of your apps or tokens, or an unused
 export function factorsSection({ csrf, factors, errors = {} }) {
   const rows = factors
     .map(
-      (f) => `<tr>
+      (f) => `<tr class="factor">
       <th scope="row">${h(f.label)}</th><td>${TYPE_NAMES[f.type]}</td><td>${when(f.createdAt)}</td><td>${when(f.lastUsedAt)}</td>
-      <td>
+    </tr>
+    <tr class="manage">
+      <td colspan="4"><div class="manage-forms">
         <form method="post" action="${PREFIX}/rename" class="inline-form">${csrfField(csrf)}<input type="hidden" name="factorId" value="${h(f.id)}">
           ${input({ id: `rename-${f.id}`, name: 'label', label: `New name for ${f.label}`, error: errors[`rename-${f.id}`], value: f.label })}
           <button type="submit">Rename ${h(f.label)}</button></form>
         <form method="post" action="${PREFIX}/remove" class="inline-form">${csrfField(csrf)}<input type="hidden" name="factorId" value="${h(f.id)}">
           ${input({ id: `remove-${f.id}`, name: 'code', label: `Code to remove ${f.label}`, numeric: true, error: errors[`remove-${f.id}`], hint: 'A current code from any of your apps or tokens.' })}
           <button type="submit" class="danger">Remove ${h(f.label)}</button></form>
-      </td>
+      </div></td>
     </tr>`,
     )
     .join('\n');
   return `<section class="sub" aria-labelledby="factors-heading">
   <h3 id="factors-heading">Your second factors</h3>
-  <table id="factors"><thead><tr><th scope="col">Name</th><th scope="col">Type</th><th scope="col">Added</th><th scope="col">Last used</th><th scope="col">Manage</th></tr></thead>
+  <table id="factors"><thead><tr><th scope="col">Name</th><th scope="col">Type</th><th scope="col">Added</th><th scope="col">Last used</th></tr></thead>
   <tbody>${rows}</tbody></table>
   <form method="post" action="${PREFIX}/app" class="sub">${csrfField(csrf)}
     <h4>Add another app</h4>
