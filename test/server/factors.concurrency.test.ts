@@ -1,6 +1,7 @@
-// Several factors under concurrency, on every store: of 50 concurrent requests with one TOTP or HOTP code,
-// or one proof, exactly one succeeds (test/support/store-service.ts). PostgreSQL on PGlite always and on a
-// real server when TWO_FACTOR_PG_URL is set; SQLite on a WAL file with two connections.
+// Several factors (src/server/factors.ts, proof.ts, hotp-tokens.ts) under concurrency, on every store: of 50
+// concurrent requests with one TOTP or HOTP code, or one proof, exactly one succeeds (test/support/store-service.ts).
+// PostgreSQL on PGlite and on a real server (TWO_FACTOR_PG_URL; a missing server is a failure); SQLite on a
+// WAL file with two connections.
 import { PGlite } from '@electric-sql/pglite';
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -1,4 +1,5 @@
-// Records read from a store are validated and copied (src/server/record.ts).
+// Schema-1 records (0.1's shape) read from a store: parseRecord hands them to src/server/record-v1.ts, which
+// bounds every field and copies. 0.1.0's own records, through every store, are in record-v1.migration.test.ts.
 import { describe, expect, it } from 'vitest';
 import { parseRecord, type TotpFactor, type TwoFactorRecord } from '../../src/server/index.js';
 import { encodeBase32, generateBackupCodes, hashBackupCodes, TwoFactorError } from '../../src/index.js';
