@@ -245,6 +245,7 @@ export function backupCodeHash(value: unknown, field: string): string {
  * @example
  * ```ts
  * const record = parseRecord(JSON.parse(row.record_json));
+ * record.schema; // 2 (a 0.1 record comes back migrated)
  * ```
  */
 export function parseRecord(value: unknown): TwoFactorRecord {

@@ -179,6 +179,8 @@ export function pruneDevices(record: TwoFactorRecord, nowMs: number): TwoFactorR
  * @example
  * ```ts
  * const { record: next, count } = revokeAllDevices(record);
+ * count; // 2 (the record had two devices)
+ * next.devices; // undefined
  * ```
  */
 export function revokeAllDevices(record: TwoFactorRecord): { record: TwoFactorRecord; count: number } {

@@ -49,9 +49,16 @@ const json = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
  * @example
  * ```ts
  * // test/my-store.test.ts
+ * import Database from 'better-sqlite3';
  * import { describe, it, expect } from 'vitest';
  * import { runStoreContract } from '@inworkjobs/two-factor/testing';
- * runStoreContract('RedisStore', async () => new RedisStore(await connect()), { describe, it, expect, teardown: (s) => s.close() });
+ * import { SqliteStore } from '@inworkjobs/two-factor/stores/sqlite';
+ *
+ * runStoreContract('SqliteStore', async () => {
+ *   const store = new SqliteStore(new Database(':memory:'));
+ *   await store.migrate();
+ *   return store;
+ * }, { describe, it, expect });
  * ```
  */
 export function runStoreContract<S extends TwoFactorStore>(
