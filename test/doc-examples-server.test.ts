@@ -183,6 +183,15 @@ describe('TSDoc examples of /server, /stores and /testing', () => {
     for (const reason of Object.values(UNCHECKED)) expect(reason.length).toBeGreaterThan(10);
   });
 
+  it('every exported function and class of /server, /testing and the stores has an example', async () => {
+    const imports = await modules();
+    const entries = ['server', 'testing', 'stores/sqlite', 'stores/postgres', 'stores/redis'].map((e) => imports[`@inworkjobs/two-factor/${e}`] as Record<string, unknown>);
+    const callable = entries.flatMap((entry) => Object.entries(entry).filter(([, v]) => typeof v === 'function').map(([k]) => k));
+    const documented = new Set(examples.map((e) => e.symbol));
+    expect(callable.length).toBeGreaterThan(10);
+    expect(callable.filter((name) => !documented.has(name))).toEqual([]);
+  });
+
   it('only setup examples state no result', () => {
     // Setup examples (a service, a store, a client) state no value; `after` checks what they print or make.
     expect(plans.filter((p) => p.checks.length === 0).map((p) => p.example.id)).toEqual([
