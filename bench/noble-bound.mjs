@@ -23,6 +23,13 @@ function truncate(d) {
   return ((d[o] & 0x7f) << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3];
 }
 
+/** Writes step `t` into `counter` as 8 big-endian bytes, without allocating. */
+function writeCounter(counter, t) {
+  const hi = Math.floor(t / 2 ** 32);
+  counter[0] = hi >>> 24; counter[1] = hi >>> 16; counter[2] = hi >>> 8; counter[3] = hi;
+  counter[4] = t >>> 24; counter[5] = t >>> 16; counter[6] = t >>> 8; counter[7] = t;
+}
+
 /** Truncated values of `count` steps from `step`, noble keyed once, every step cloned without allocating a state. */
 export function boundValues(key, algorithm, step, count) {
   const s = (states[algorithm] ??= keyedOnce(HASHES[algorithm]));
@@ -38,10 +45,7 @@ export function boundValues(key, algorithm, step, count) {
   outer.update(halves[1]);
   const out = [];
   for (let k = 0; k < count; k++) {
-    const t = step + k;
-    const hi = Math.floor(t / 2 ** 32);
-    counter[0] = hi >>> 24; counter[1] = hi >>> 16; counter[2] = hi >>> 8; counter[3] = hi;
-    counter[4] = t >>> 24; counter[5] = t >>> 16; counter[6] = t >>> 8; counter[7] = t;
+    writeCounter(counter, step + k);
     inner._cloneInto(work).update(counter);
     work.digestInto(digest);
     outer._cloneInto(work).update(digest);
@@ -68,10 +72,7 @@ export function prototypeValues(key, algorithm, step, count) {
   const outer = hash.create().update(pad);
   const out = [];
   for (let k = 0; k < count; k++) {
-    const t = step + k;
-    const hi = Math.floor(t / 2 ** 32);
-    counter[0] = hi >>> 24; counter[1] = hi >>> 16; counter[2] = hi >>> 8; counter[3] = hi;
-    counter[4] = t >>> 24; counter[5] = t >>> 16; counter[6] = t >>> 8; counter[7] = t;
+    writeCounter(counter, step + k);
     s.work = inner._cloneInto(s.work);
     s.work.update(counter);
     s.work.digestInto(digest);

@@ -3,15 +3,13 @@
 // remove the first, register an HOTP hardware token whose codes come from `oathtool --hotp`, and sign in
 // with the token. Every code is computed by oathtool; the demo runs on a temporary SQLite file with a clock
 // the test moves. Screenshots go to test-artifacts/demo-factors/.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Demo } from '../examples/demo/server.mjs';
-import { launchChromium, oathtoolTotp, zbarDecodeFile } from './support/browser.js';
+import { oathtoolTotp, zbarDecodeFile } from './support/browser.js';
+import { startDemoInChromium, type DemoInChromium } from './support/demo-app.js';
 import { oathHotp } from './support/oathtool.js';
-import { buildIfMissing } from './support/pack.js';
 
 const ARTIFACTS = join('test-artifacts', 'demo-factors');
 const T0 = Date.UTC(2026, 0, 15, 9, 0, 5);
@@ -21,11 +19,10 @@ const nextStep = (): void => {
 };
 
 let DEMO_USER: typeof import('../examples/demo/server.mjs').DEMO_USER;
+let run: DemoInChromium;
 let demo: Demo;
-let browser: Awaited<ReturnType<typeof launchChromium>>;
 let page: Page;
-let workDir: string;
-const logs: string[] = [];
+let logs: string[];
 
 // A hardware token's secret, as printed on its card (base32), and the secrets ZBar/the page give us.
 const TOKEN_SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBV';
@@ -33,21 +30,13 @@ let firstApp = '';
 let secondApp = '';
 
 beforeAll(async () => {
-  buildIfMissing();
-  let start: typeof import('../examples/demo/server.mjs').start;
-  ({ DEMO_USER, start } = await import('../examples/demo/server.mjs'));
-  workDir = mkdtempSync(join(tmpdir(), 'demo-factors-e2e-'));
-  rmSync(ARTIFACTS, { recursive: true, force: true });
-  mkdirSync(ARTIFACTS, { recursive: true });
-  demo = await start({ port: 0, dbFile: join(workDir, 'demo.db'), now: () => nowMs, encryptionKey: crypto.getRandomValues(new Uint8Array(32)), log: (line) => logs.push(line) });
-  browser = await launchChromium();
-  page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  run = await startDemoInChromium('demo-factors', () => nowMs, ARTIFACTS);
+  ({ demo, page, logs } = run);
+  ({ DEMO_USER } = run.server);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-  if (workDir) rmSync(workDir, { recursive: true, force: true });
+  await run?.close();
 });
 
 const path = (): string => new URL(page.url()).pathname;

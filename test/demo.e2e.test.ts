@@ -4,16 +4,15 @@
 // file with a clock the test moves, so codes are deterministic and throttling is stepped through without
 // waiting (the 10-minute "confirm your password" window too). Screenshots of the main steps go to
 // test-artifacts/demo/.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Demo } from '../examples/demo/server.mjs';
-import { launchChromium, oathtoolTotp, zbarDecodeFile } from './support/browser.js';
-import { buildIfMissing } from './support/pack.js';
+import { oathtoolTotp, zbarDecodeFile } from './support/browser.js';
+import { startDemoInChromium, type DemoInChromium } from './support/demo-app.js';
 
 const ARTIFACTS = join('test-artifacts', 'demo');
 // 5 s into a 30 s step, so each `advance(30_000)` lands well inside the next step.
@@ -28,13 +27,11 @@ const PAST_CONFIRMATION_MS = 10 * 60_000 + 30_000;
 
 let DEMO_USER: typeof import('../examples/demo/server.mjs').DEMO_USER;
 let ISSUER: string;
-let start: typeof import('../examples/demo/server.mjs').start;
+let run: DemoInChromium;
 let demo: Demo;
-let browser: Awaited<ReturnType<typeof launchChromium>>;
 let page: Page;
-let workDir: string;
 let dbFile: string;
-const logs: string[] = [];
+let logs: string[];
 
 // Learned along the way, as a user would.
 let secret = '';
@@ -45,29 +42,13 @@ let newBackupCodes: string[] = [];
 const typedCodes: string[] = [];
 
 beforeAll(async () => {
-  // The demo imports the package by name (dist/, through the exports map) and bundles its client from
-  // there: it is loaded once dist/ is built.
-  buildIfMissing();
-  ({ DEMO_USER, ISSUER, start } = await import('../examples/demo/server.mjs'));
-  workDir = mkdtempSync(join(tmpdir(), 'demo-e2e-'));
-  dbFile = join(workDir, 'demo.db');
-  rmSync(ARTIFACTS, { recursive: true, force: true });
-  mkdirSync(ARTIFACTS, { recursive: true });
-  demo = await start({
-    port: 0,
-    dbFile,
-    now: () => nowMs,
-    encryptionKey: crypto.getRandomValues(new Uint8Array(32)),
-    log: (line) => logs.push(line),
-  });
-  browser = await launchChromium();
-  page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  run = await startDemoInChromium('demo', () => nowMs, ARTIFACTS);
+  ({ demo, page, dbFile, logs } = run);
+  ({ DEMO_USER, ISSUER } = run.server);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-  if (workDir) rmSync(workDir, { recursive: true, force: true });
+  await run?.close();
 });
 
 // --- what a user does -----------------------------------------------------------------------------------

@@ -2,13 +2,8 @@
 import { ALGORITHM_RULE, isAlgorithm } from '../algorithm.js';
 import { isDigits, MAX_DIGITS, MIN_DIGITS } from '../internal/parameters.js';
 import { isFactorId, isLabel, LABEL_RULE } from './label.js';
-import { bad, isObject, MAX_DRIFT_STEPS, MAX_FACTORS, parameters, sealed, time, type StoredFactor } from './record.js';
-
-/** A safe integer in [min, max]. @internal */
-export function safeInteger(value: unknown, field: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) bad(field, `an integer ${min}–${max}`, value);
-  return value;
-}
+import { bad, isObject, safeInteger, time } from './record-fields.js';
+import { MAX_DRIFT_STEPS, MAX_FACTORS, parameters, sealed, type StoredFactor } from './record.js';
 
 function storedFactor(value: unknown, field: string): StoredFactor {
   if (!isObject(value)) bad(field, 'an object', value);

@@ -1,6 +1,7 @@
 // Schema 1, the record of release 0.1: one TOTP factor holding the backup codes. Read, validated with the
 // same bounds as ever, and migrated to the current schema; the service rewrites it on its next change.
-import { isObject, bad, time, sealed, parameters, pendingFields, usedIndexes, backupCodeHash } from './record.js';
+import { bad, isObject, time } from './record-fields.js';
+import { sealed, parameters, pendingFields, usedIndexes, backupCodeHash } from './record.js';
 import type { SealedSecret, TotpParameters, TwoFactorRecord, TotpFactor, PendingEnrollment } from './record.js';
 import { DEFAULT_TOTP_LABEL, MIGRATED_FACTOR_ID } from './label.js';
 

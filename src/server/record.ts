@@ -1,15 +1,14 @@
 // The stored record: one JSON object per user, versioned by `schema` so later releases can migrate it.
 // Stores treat it as opaque JSON; the service validates every record it reads (a store is outside our trust
 // boundary: a hand-edited row or a record of a future schema must fail loudly, not half-work).
-import { TwoFactorError } from '../errors.js';
-import { describe } from '../internal/assert.js';
 import { MAX_BACKUP_CODE_COUNT } from '../backup-codes.js';
 import { countBackupCodes } from '../backup-codes-string.js';
 import { MAX_SECRET_BYTES } from '../base32.js';
 import { ALGORITHM_RULE, isAlgorithm, type Algorithm } from '../algorithm.js';
 import { isDigits, MAX_DIGITS, MIN_DIGITS } from '../internal/parameters.js';
 import { isLabel, LABEL_RULE } from './label.js';
-import { factorList, safeInteger } from './record-factors.js';
+import { factorList } from './record-factors.js';
+import { bad, isObject, safeInteger, time } from './record-fields.js';
 import { parseRecordV1 } from './record-v1.js';
 import { parseDevices, type TrustedDevice } from './trusted-devices.js';
 
@@ -122,22 +121,6 @@ const MAX_CIPHERTEXT_CHARS = Math.ceil(((MAX_SECRET_BYTES + 16) * 4) / 3);
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 const BASE32 = /^[A-Z2-7]+$/;
-
-/** @internal */
-export function bad(field: string, rule: string, value: unknown): never {
-  const name = field === '' ? 'record' : `record.${field}`;
-  throw new TwoFactorError('STORE_ERROR', `"${name}" must be ${rule}, got ${describe(value)}`);
-}
-
-/** @internal */
-export const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
-
-/** @internal */
-export function time(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) bad(field, 'epoch milliseconds', value);
-  return value;
-}
 
 /** @internal */
 export function sealed(value: unknown, field: string): SealedSecret {
@@ -262,6 +245,7 @@ export function backupCodeHash(value: unknown, field: string): string {
  * @example
  * ```ts
  * const record = parseRecord(JSON.parse(row.record_json));
+ * record.schema; // 2 (a 0.1 record comes back migrated)
  * ```
  */
 export function parseRecord(value: unknown): TwoFactorRecord {

@@ -25,8 +25,8 @@ export interface StoredRecord {
  * @example
  * ```ts
  * const store: TwoFactorStore = new MemoryStore();
- * await store.compareAndSet('user-1', null, record); // true: inserted
- * await store.compareAndSet('user-1', null, record); // false: it exists now
+ * await store.compareAndSet('user-1', null, record); // true (inserted)
+ * await store.compareAndSet('user-1', null, record); // false (it exists now)
  * ```
  */
 export interface TwoFactorStore {

@@ -10,6 +10,7 @@ import { randomBytes } from '../internal/random.js';
 import { isStorable } from '../internal/text.js';
 import type { EventBody } from './events.js';
 import type { TwoFactorRecord } from './record.js';
+import { bad, isObject, time } from './record-fields.js';
 import type { Decision } from './transact.js';
 
 /** One trusted browser as stored: never the token, only its hash. */
@@ -178,6 +179,8 @@ export function pruneDevices(record: TwoFactorRecord, nowMs: number): TwoFactorR
  * @example
  * ```ts
  * const { record: next, count } = revokeAllDevices(record);
+ * count; // 2 (the record had two devices)
+ * next.devices; // undefined
  * ```
  */
 export function revokeAllDevices(record: TwoFactorRecord): { record: TwoFactorRecord; count: number } {
@@ -194,35 +197,30 @@ export function revokeAllDevices(record: TwoFactorRecord): { record: TwoFactorRe
 export function parseDevices(value: unknown): { devices?: TrustedDevice[] } {
   if (value === undefined || value === null) return {};
   if (!Array.isArray(value) || value.length > MAX_TRUSTED_DEVICES) {
-    fail('STORE_ERROR', 'record.devices', `an array of at most ${MAX_TRUSTED_DEVICES} devices`, value);
+    bad('devices', `an array of at most ${MAX_TRUSTED_DEVICES} devices`, value);
   }
-  const devices = value.map((entry: unknown, i) => parseDevice(entry, `record.devices[${i}]`));
-  if (new Set(devices.map((d) => d.id)).size !== devices.length) fail('STORE_ERROR', 'record.devices', 'devices with distinct ids', value);
+  const devices = value.map((entry: unknown, i) => parseDevice(entry, `devices[${i}]`));
+  if (new Set(devices.map((d) => d.id)).size !== devices.length) bad('devices', 'devices with distinct ids', value);
   return devices.length === 0 ? {} : { devices };
 }
 
 function parseDevice(entry: unknown, field: string): TrustedDevice {
-  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) fail('STORE_ERROR', field, 'an object', entry);
-  const { id, hash, label, createdAt, expiresAt, lastUsedAt } = entry as Record<string, unknown>;
-  if (!isDeviceId(id)) fail('STORE_ERROR', `${field}.id`, '16 bytes of base64url', id);
+  if (!isObject(entry)) bad(field, 'an object', entry);
+  const { id, hash, label, createdAt, expiresAt, lastUsedAt } = entry;
+  if (!isDeviceId(id)) bad(`${field}.id`, '16 bytes of base64url', id);
   if (typeof hash !== 'string' || decodeBase64Url(hash, 32) === null) {
-    fail('STORE_ERROR', `${field}.hash`, 'a SHA-256 digest in base64url', hash);
+    bad(`${field}.hash`, 'a SHA-256 digest in base64url', hash);
   }
   if (typeof label !== 'string' || label.length > MAX_DEVICE_LABEL_CHARS || !isStorable(label)) {
-    fail('STORE_ERROR', `${field}.label`, `a string of at most ${MAX_DEVICE_LABEL_CHARS} characters`, label);
+    bad(`${field}.label`, `a string of at most ${MAX_DEVICE_LABEL_CHARS} characters`, label);
   }
   const created = time(createdAt, `${field}.createdAt`);
   const expires = time(expiresAt, `${field}.expiresAt`);
   // A planted far-off expiry would trust a browser for ever: the service never writes more than a year.
   if (expires <= created || expires - created > MAX_TRUSTED_DEVICE_TTL_MS) {
-    fail('STORE_ERROR', `${field}.expiresAt`, `after createdAt by at most ${MAX_TRUSTED_DEVICE_TTL_MS} ms`, expiresAt);
+    bad(`${field}.expiresAt`, `after createdAt by at most ${MAX_TRUSTED_DEVICE_TTL_MS} ms`, expiresAt);
   }
   const device: TrustedDevice = { id, hash, label, createdAt: created, expiresAt: expires };
   if (lastUsedAt !== undefined && lastUsedAt !== null) device.lastUsedAt = time(lastUsedAt, `${field}.lastUsedAt`);
   return device;
-}
-
-function time(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) fail('STORE_ERROR', field, 'epoch milliseconds', value);
-  return value;
 }

@@ -10,7 +10,8 @@ const MAX_TIME_MS = 8.64e15; // the largest time a Date can hold
  * ```ts
  * const clock = new ManualClock(Date.UTC(2026, 0, 1));
  * const twoFactor = createTwoFactor({ store: new MemoryStore(), issuer: 'Test', now: clock.now });
- * clock.advance(30_000); // the next TOTP step
+ * clock.advance(30_000);
+ * clock.now(); // 1767225630000 (the next TOTP step)
  * ```
  */
 export class ManualClock {

@@ -13,7 +13,8 @@ import type { Secret } from '../secret.js';
  * @example
  * ```ts
  * const { secret } = await twoFactor.beginEnrollment('u1', { accountName: 'alice' });
- * await twoFactor.confirmEnrollment('u1', codeAt(secret, clock.now()));
+ * const confirmed = await twoFactor.confirmEnrollment('u1', codeAt(secret, clock.now()));
+ * confirmed.ok; // true
  * ```
  */
 export function codeAt(secret: Secret, timeMs: number, options?: Omit<TotpOptions, 'now'>): string {

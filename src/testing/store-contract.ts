@@ -3,6 +3,7 @@
 // and loads from CommonJS and ESM alike.
 import type { TwoFactorStore } from '../server/store.js';
 import type { TwoFactorRecord } from '../server/record.js';
+import { enabledRecord, pendingRecord } from './contract-records.js';
 
 /** The matchers of `expect` the suite uses (vitest's and jest's `expect` both provide them). */
 export interface ContractMatchers {
@@ -28,70 +29,6 @@ export interface StoreContractOptions<S extends TwoFactorStore> extends Contract
   concurrency?: number;
 }
 
-/** A valid enabled record, as the service writes it (secret sealed, backup-code hash, counters). */
-function enabledRecord(lastStep: number): TwoFactorRecord {
-  return {
-    schema: 2,
-    factors: [
-      {
-        id: 'f_abcdefghij',
-        type: 'totp',
-        label: 'Phone "work" ÄÖÜ 🔐',
-        secret: { alg: 'A256GCM', kid: 'k-2026', iv: 'AAECAwQFBgcICQoL', ct: 'q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJo' },
-        algorithm: 'SHA1',
-        digits: 6,
-        period: 30,
-        createdAt: 1_767_225_600_000,
-        lastUsedAt: null,
-        lastStep,
-        driftSteps: -2,
-      },
-      {
-        id: 'f_klmnopqr23',
-        type: 'hotp',
-        label: 'YubiKey 5',
-        secret: { alg: 'A256GCM', kid: 'k-2026', iv: 'AAECAwQFBgcICQoL', ct: 'q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJo' },
-        algorithm: 'SHA1',
-        digits: 8,
-        createdAt: 1_767_225_600_001,
-        lastUsedAt: 1_767_225_600_002,
-        counter: Number.MAX_SAFE_INTEGER,
-      },
-    ],
-    backupCodes: '$2fa-bc$v=1$scrypt$N=16384,r=8,p=1$len=10$AAAAAAAAAAAAAAAAAAAAAA$0:AAAAAAAAAAAAAAAAAAAAAA',
-    backupCodesUsed: [],
-    enabledAt: 1_767_225_600_000,
-    pending: null,
-    failures: 0,
-    lastFailureAt: null,
-  };
-}
-
-/**
- * A valid pending record with non-default parameters and counters; `n` makes each one distinct.
- * Exported for this package's own store tests only (not part of the `./testing` entry). @internal
- */
-export function pendingRecord(n = 0): TwoFactorRecord {
-  return {
-    schema: 2,
-    factors: [],
-    backupCodes: null,
-    backupCodesUsed: [],
-    enabledAt: null,
-    pending: {
-      secret: { alg: 'none', secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' },
-      label: 'Authenticator app',
-      algorithm: 'SHA256',
-      digits: 8,
-      period: 60,
-      createdAt: 1_767_225_600_000 + n,
-      expiresAt: 1_767_226_200_000 + n,
-    },
-    failures: 7 + n,
-    lastFailureAt: 1_767_225_599_999,
-  };
-}
-
 let counter = 0;
 // Fresh user ids per test, so a store backed by a shared database needs no cleaning between tests.
 const freshUser = (label: string): string =>
@@ -112,9 +49,16 @@ const json = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
  * @example
  * ```ts
  * // test/my-store.test.ts
+ * import Database from 'better-sqlite3';
  * import { describe, it, expect } from 'vitest';
  * import { runStoreContract } from '@inworkjobs/two-factor/testing';
- * runStoreContract('RedisStore', async () => new RedisStore(await connect()), { describe, it, expect, teardown: (s) => s.close() });
+ * import { SqliteStore } from '@inworkjobs/two-factor/stores/sqlite';
+ *
+ * runStoreContract('SqliteStore', async () => {
+ *   const store = new SqliteStore(new Database(':memory:'));
+ *   await store.migrate();
+ *   return store;
+ * }, { describe, it, expect });
  * ```
  */
 export function runStoreContract<S extends TwoFactorStore>(
@@ -211,7 +155,6 @@ function readsAndWrites<S extends TwoFactorStore>({ withStore, expect }: Suite<S
 
 }
 
-/** Deletes, version uniqueness across them, and copying. */
 /** Fields a record may or may not carry keep exactly what was written. */
 function optionalFields<S extends TwoFactorStore>({ withStore, expect }: Suite<S>): void {
   withStore('optional fields (trusted devices) round-trip, and an update that drops them drops them', async (store) => {
@@ -226,6 +169,7 @@ function optionalFields<S extends TwoFactorStore>({ withStore, expect }: Suite<S
   });
 }
 
+/** Deletes, version uniqueness across them, and copying. */
 function deletesAndVersions<S extends TwoFactorStore>({ withStore, expect }: Suite<S>): void {
   withStore('next null deletes with the current version; a stale delete is refused', async (store) => {
     const user = freshUser('delete');

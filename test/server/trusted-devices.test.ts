@@ -2,7 +2,7 @@
 // minting only by a successful verify, the token and its hash (node:crypto as the oracle), lifetimes and
 // bad options, the 20-device cap, throttled lastUsedAt writes, garbage tokens that never reach the store,
 // revocation (one, all, disable, reset) and events that never carry a token. The same guarantees under
-// 50 concurrent verifies on every store are in test/stores/trusted-devices.test.ts.
+// 50 concurrent verifies on every store are in trusted-devices.concurrency.test.ts.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { TwoFactorError } from '../../src/errors.js';

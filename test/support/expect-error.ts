@@ -1,6 +1,7 @@
 // Assertions on TwoFactorError: the code and the field the message names.
 import { expect } from 'vitest';
 import { TwoFactorError } from '../../src/errors.js';
+import { parseRecord } from '../../src/server/record.js';
 
 /** Runs `fn`, expects a TwoFactorError with `code` (and naming `field`, when given), returns it. */
 export function expectError(fn: () => unknown, code: string, field?: string): TwoFactorError {
@@ -39,4 +40,11 @@ export function thrown(run: () => unknown): TwoFactorError {
     throw new Error(`expected a TwoFactorError, got ${String(e)}`);
   }
   throw new Error('expected a TwoFactorError, nothing was thrown');
+}
+
+/** parseRecord refuses `record` with STORE_ERROR, in a short message saying what `record.<field>` must be. */
+export function expectRecordRefused(record: unknown, field: string): void {
+  const error = expectError(() => parseRecord(record), 'STORE_ERROR');
+  expect(error.message).toContain(`"record.${field}" must be`);
+  expect(error.message.length).toBeLessThan(300);
 }

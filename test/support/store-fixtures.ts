@@ -1,7 +1,7 @@
 // Records and names shared by the SQL store tests.
 
 /** A well-formed pending record, the one the store contract suite writes; `n` makes each one distinct. */
-export { pendingRecord } from '../../src/testing/store-contract.js';
+export { pendingRecord } from '../../src/testing/contract-records.js';
 
 /** Table names that must be refused: each would change the SQL if it were pasted in. */
 export const HOSTILE_TABLES: unknown[] = [

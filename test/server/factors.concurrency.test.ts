@@ -1,7 +1,7 @@
-// Several factors under concurrency, on every store: of 50 concurrent requests with one TOTP or HOTP code,
-// or one proof, exactly one succeeds (test/support/store-service.ts). PostgreSQL on PGlite and on the
-// server of TWO_FACTOR_PG_URL, Redis on the server of TWO_FACTOR_REDIS_URL (`npm test` starts both), SQLite
-// on a WAL file.
+// Several factors (src/server/factors.ts, proof.ts, hotp-tokens.ts) under concurrency, on every store: of 50
+// concurrent requests with one TOTP or HOTP code, or one proof, exactly one succeeds (test/support/store-service.ts).
+// PostgreSQL on PGlite and on the server of TWO_FACTOR_PG_URL, Redis on the server of TWO_FACTOR_REDIS_URL
+// (`npm test` starts both; a missing server is a failure), SQLite on a WAL file.
 import { PGlite } from '@electric-sql/pglite';
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
