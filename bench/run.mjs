@@ -7,7 +7,7 @@
 //   node bench/run.mjs --cpu-time  time with process CPU time instead of wall time (for a loaded machine)
 // Prints a table of medians and, for a full run, writes the same table to bench/RESULTS.md.
 import { execSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -167,7 +167,11 @@ if (sizeLines.length) console.log(['| Bundle | What | min B | gzip B |', ...size
 if (targetLines.length) console.log(['| Target | Goal | Measured | |', ...targetLines].join('\n'));
 console.log(`\n(${seconds.toFixed(0)} s; sink ${sinkValue() & 0xff})`);
 // Partial (--only) and rough (--quick) runs do not replace the published table.
+// The stores section (written by hand from `node bench/stores.mjs` runs) is kept as it is.
 if (!only && !quick) {
-  writeFileSync(join(root, 'bench', 'RESULTS.md'), markdown.join('\n'));
+  const file = join(root, 'bench', 'RESULTS.md');
+  const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const stores = previous.indexOf('\n## Stores');
+  writeFileSync(file, markdown.join('\n') + (stores >= 0 ? previous.slice(stores) : ''));
   console.log('Written to bench/RESULTS.md');
 }
