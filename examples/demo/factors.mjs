@@ -1,7 +1,8 @@
 // The demo's factor management on the Security tab: the list of factors (label, type, added, last used),
 // Add another app, Add a hardware token (secret + two codes), Rename and Remove. Adding needs proof (a
 // current code of an enabled factor or a backup code) and removing a current code: the library enforces
-// both, so these forms are not also gated by "confirm your password".
+// both. Removing is also gated by "confirm your password", like Disable: removing the factors one by one
+// turns 2FA off.
 import { csrfField, h, settingsLayout } from './pages.mjs';
 
 const PREFIX = '/settings/security/factors';
@@ -107,7 +108,8 @@ async function typed(call) {
 
 /**
  * The factor routes of a signed-in user. Returns false for a route that is not one of them.
- * `app` gives what the server has: { twoFactor, user, session, form, view, res, send, redirect, securityPage }.
+ * `app` gives what the server has: { twoFactor, user, session, form, view, res, send, redirect, securityPage,
+ * passwordRecentlyConfirmed, askForPassword }.
  */
 export async function handleFactorRoute(route, app) {
   const { twoFactor, user, session, form, send, redirect, securityPage } = app;
@@ -148,6 +150,8 @@ export async function handleFactorRoute(route, app) {
       return redirect('/settings/security');
     }
     case `POST ${PREFIX}/remove`: {
+      // Checked before the code, which is then neither verified nor charged.
+      if (!app.passwordRecentlyConfirmed()) return app.askForPassword();
       const result = await typed(() => twoFactor.removeFactor(user.id, factorId, form.get('code') ?? ''));
       if (!result.ok) return securityPage(result.reason === 'throttled' ? 429 : 400, { [`remove-${factorId}`]: result.malformed ? MESSAGES['unknown-factor'] : message(result) });
       session.flash = { kind: 'info', text: (await twoFactor.status(user.id)).state === 'enabled' ? 'Removed.' : 'Removed. Two-factor authentication is off.' };

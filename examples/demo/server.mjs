@@ -42,6 +42,7 @@ const CONFIRM_PURPOSES = new Map([
   ['/settings/security/2fa/enable', 'turn on two-factor authentication'],
   ['/settings/security/2fa/regenerate', 'regenerate your backup codes'],
   ['/settings/security/2fa/disable', 'turn off two-factor authentication'],
+  ['/settings/security/factors/remove', 'remove a second factor'],
 ]);
 const MAX_BODY_BYTES = 16 * 1024;
 const ENCRYPTION_KEY_ID = 'demo-1';
@@ -498,7 +499,10 @@ function createApp({ twoFactor, users, now, clientScript, host, maxSessions, max
         return redirect(res, '/settings/security');
       }
     }
-    const factorApp = { twoFactor, user, session, form, view, send: (status, html) => send(res, status, html), redirect: (to) => redirect(res, to), securityPage };
+    const factorApp = {
+      twoFactor, user, session, form, view, send: (status, html) => send(res, status, html), redirect: (to) => redirect(res, to), securityPage,
+      passwordRecentlyConfirmed, askForPassword,
+    };
     if ((await handleFactorRoute(route, factorApp)) !== false) return;
     return send(res, 404, pages.error({ ...view, message: 'There is no such page.' }));
 
