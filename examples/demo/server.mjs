@@ -253,10 +253,10 @@ function parseCookies(header = '') {
   return cookies;
 }
 
-function sessionCookie(id, maxAgeSeconds) {
-  // Secure is left out because the demo runs on plain http://127.0.0.1; behind HTTPS add `Secure` and
-  // name the cookie `__Host-sid`.
-  return `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}`;
+function sessionCookie(id, maxAgeSeconds, secure) {
+  // Secure only over https: the demo runs on plain http://127.0.0.1 by default. A production app behind
+  // HTTPS would also name the cookie `__Host-sid`.
+  return `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure ? '; Secure' : ''}`;
 }
 
 // --- the application ----------------------------------------------------------------------------------
@@ -286,7 +286,8 @@ function createApp({ twoFactor, users, now, clientScript, host, maxSessions, max
       ...fields,
     };
     sessions.add(session);
-    res.setHeader('Set-Cookie', sessionCookie(session.id, SESSION_IDLE_MS / 1000));
+    // Secure under the same rule as the trusted-device cookie (https, directly or through a trusted proxy).
+    res.setHeader('Set-Cookie', sessionCookie(session.id, SESSION_IDLE_MS / 1000, trusted.isHttps(res.req)));
     return session;
   }
 
