@@ -174,4 +174,43 @@ describe('several second factors in the demo', () => {
     await andWait(button('Remove YubiKey 5'));
     expect(await factorNames()).toEqual(['Pixel']);
   });
+
+  it('with 2FA off, the add-a-factor routes cannot turn it on without a recent password (Enable asks for one)', async () => {
+    nextStep();
+    await field('Code to remove Pixel').fill(oathtoolTotp(secondApp, nowMs));
+    await andWait(button('Remove Pixel'));
+    expect(await page.locator('#factors').count()).toBe(0);
+    // A session left open (or a stolen cookie) past the confirmation window, posting the forms itself.
+    nowMs += 11 * 60_000;
+    const [h0, h1] = oathHotp(TOKEN_SECRET, 100, 2);
+    const forms: [string, Record<string, string>][] = [
+      ['/settings/security/factors/app', { label: 'Attacker phone' }],
+      ['/settings/security/factors/token', { label: 'Attacker token', secret: TOKEN_SECRET, code1: h0!, code2: h1!, proof: '' }],
+    ];
+    for (const [action, fields] of forms) {
+      await go('/settings/security');
+      await Promise.all([
+        page.waitForEvent('load'),
+        page.evaluate(
+          ([to, values]) => {
+            const form = document.createElement('form');
+            form.method = 'post';
+            form.action = to;
+            const csrf = (document.querySelector('input[name="_csrf"]') as HTMLInputElement).value;
+            for (const [name, value] of Object.entries({ ...values, _csrf: csrf })) {
+              const input = document.createElement('input');
+              input.name = name;
+              input.value = value;
+              form.append(input);
+            }
+            document.body.append(form);
+            form.submit();
+          },
+          [action, fields] as const,
+        ),
+      ]);
+      expect(path(), action).toBe('/confirm-password');
+    }
+    expect((await demo.twoFactor.status(DEMO_USER.id)).state).toBe('disabled');
+  });
 });

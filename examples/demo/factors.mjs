@@ -1,8 +1,8 @@
 // The demo's factor management on the Security tab: the list of factors (label, type, added, last used),
 // Add another app, Add a hardware token (secret + two codes), Rename and Remove. Adding needs proof (a
 // current code of an enabled factor or a backup code) and removing a current code: the library enforces
-// both. Removing is also gated by "confirm your password", like Disable: removing the factors one by one
-// turns 2FA off.
+// both. Adding and removing are also gated by "confirm your password", like Enable and Disable: with 2FA
+// off an addition turns it on, and removing the factors one by one turns it off.
 import { csrfField, h, settingsLayout } from './pages.mjs';
 
 const PREFIX = '/settings/security/factors';
@@ -116,6 +116,7 @@ export async function handleFactorRoute(route, app) {
   const factorId = form.get('factorId') ?? '';
   switch (route) {
     case `POST ${PREFIX}/app`: {
+      if (!app.passwordRecentlyConfirmed()) return app.askForPassword();
       const label = (form.get('label') ?? '').trim();
       const begun = await typed(() => twoFactor.beginEnrollment(user.id, { accountName: user.email, label }));
       if (begun.ok === false) return securityPage(400, { app: 'A name has 1–64 characters and no line breaks.' });
@@ -134,6 +135,7 @@ export async function handleFactorRoute(route, app) {
       return redirect('/settings/security');
     }
     case `POST ${PREFIX}/token`: {
+      if (!app.passwordRecentlyConfirmed()) return app.askForPassword();
       const codes = [form.get('code1') ?? '', form.get('code2') ?? ''];
       const label = (form.get('label') ?? '').trim();
       const secret = (form.get('secret') ?? '').replace(/\s/g, '').toUpperCase();
