@@ -152,4 +152,65 @@ describe('several second factors in the demo', () => {
     expect(await alerts()).toContain('not valid');
     expect(logs.join('\n')).not.toContain(TOKEN_SECRET);
   });
+
+  it('removing a factor, like disabling, needs a password typed in the last 10 minutes (removing them one by one turns 2FA off)', async () => {
+    const [, , , c3, c4] = oathHotp(TOKEN_SECRET, 0, 5);
+    await field('Authentication code').fill(c3!);
+    await andWait(button('Verify'));
+    expect(path()).toBe('/account');
+    // A session left open past the confirmation window (an unlocked computer, a stolen cookie).
+    nowMs += 11 * 60_000;
+    await go('/settings/security');
+    await field('Code to remove Pixel').fill(oathtoolTotp(secondApp, nowMs));
+    await andWait(button('Remove Pixel'));
+    expect(path()).toBe('/confirm-password');
+    await go('/settings/security');
+    expect(await factorNames()).toEqual(['Pixel', 'YubiKey 5']);
+    await go('/confirm-password?next=%2Fsettings%2Fsecurity%2Ffactors%2Fremove');
+    await field('Password').fill(DEMO_USER.password);
+    await andWait(button('Confirm password'));
+    expect(path()).toBe('/settings/security');
+    await field('Code to remove YubiKey 5').fill(c4!);
+    await andWait(button('Remove YubiKey 5'));
+    expect(await factorNames()).toEqual(['Pixel']);
+  });
+
+  it('with 2FA off, the add-a-factor routes cannot turn it on without a recent password (Enable asks for one)', async () => {
+    nextStep();
+    await field('Code to remove Pixel').fill(oathtoolTotp(secondApp, nowMs));
+    await andWait(button('Remove Pixel'));
+    expect(await page.locator('#factors').count()).toBe(0);
+    // A session left open (or a stolen cookie) past the confirmation window, posting the forms itself.
+    nowMs += 11 * 60_000;
+    const [h0, h1] = oathHotp(TOKEN_SECRET, 100, 2);
+    const forms: [string, Record<string, string>][] = [
+      ['/settings/security/factors/app', { label: 'Attacker phone' }],
+      ['/settings/security/factors/token', { label: 'Attacker token', secret: TOKEN_SECRET, code1: h0!, code2: h1!, proof: '' }],
+    ];
+    for (const [action, fields] of forms) {
+      await go('/settings/security');
+      await Promise.all([
+        page.waitForEvent('load'),
+        page.evaluate(
+          ([to, values]) => {
+            const form = document.createElement('form');
+            form.method = 'post';
+            form.action = to;
+            const csrf = (document.querySelector('input[name="_csrf"]') as HTMLInputElement).value;
+            for (const [name, value] of Object.entries({ ...values, _csrf: csrf })) {
+              const input = document.createElement('input');
+              input.name = name;
+              input.value = value;
+              form.append(input);
+            }
+            document.body.append(form);
+            form.submit();
+          },
+          [action, fields] as const,
+        ),
+      ]);
+      expect(path(), action).toBe('/confirm-password');
+    }
+    expect((await demo.twoFactor.status(DEMO_USER.id)).state).toBe('disabled');
+  });
 });

@@ -221,7 +221,7 @@ describe('trusted browsers in the demo, in headless Chromium', () => {
     }
   });
 
-  it('over https (X-Forwarded-Proto from a proxy the demo is told to trust) the cookie is Secure; the header alone is not trusted', async () => {
+  it('over https (X-Forwarded-Proto from a proxy the demo is told to trust) the cookie and the session cookie are Secure; the header alone is not trusted', async () => {
     const { start } = await import('../examples/demo/server.mjs');
     // A second app process on the same database, as behind a TLS-terminating proxy.
     const behindProxy = await start({ port: 0, dbFile: join(workDir, 'demo.db'), now: () => nowMs, encryptionKey: KEY, log: () => {}, trustProxy: true });
@@ -241,6 +241,10 @@ describe('trusted browsers in the demo, in headless Chromium', () => {
       expect(cookie!.secure).toBe(true);
       expect(cookie!.httpOnly).toBe(true);
       expect(cookie!.sameSite).toBe('Lax');
+      // The session cookie, the signed-in credential itself, is Secure there too.
+      const sid = (await context.cookies()).find((c) => c.name === 'demo_sid');
+      expect(sid!.secure).toBe(true);
+      expect(sid!.httpOnly).toBe(true);
       await signOut(page);
       await signInWithPassword(page, behindProxy.url);
       expect(path(page)).toBe('/account');

@@ -1,7 +1,8 @@
 // The demo's factor management on the Security tab: the list of factors (label, type, added, last used),
 // Add another app, Add a hardware token (secret + two codes), Rename and Remove. Adding needs proof (a
 // current code of an enabled factor or a backup code) and removing a current code: the library enforces
-// both, so these forms are not also gated by "confirm your password".
+// both. Adding and removing are also gated by "confirm your password", like Enable and Disable: with 2FA
+// off an addition turns it on, and removing the factors one by one turns it off.
 import { csrfField, h, settingsLayout } from './pages.mjs';
 
 const PREFIX = '/settings/security/factors';
@@ -107,13 +108,15 @@ async function typed(call) {
 
 /**
  * The factor routes of a signed-in user. Returns false for a route that is not one of them.
- * `app` gives what the server has: { twoFactor, user, session, form, view, res, send, redirect, securityPage }.
+ * `app` gives what the server has: { twoFactor, user, session, form, view, res, send, redirect, securityPage,
+ * passwordRecentlyConfirmed, askForPassword }.
  */
 export async function handleFactorRoute(route, app) {
   const { twoFactor, user, session, form, send, redirect, securityPage } = app;
   const factorId = form.get('factorId') ?? '';
   switch (route) {
     case `POST ${PREFIX}/app`: {
+      if (!app.passwordRecentlyConfirmed()) return app.askForPassword();
       const label = (form.get('label') ?? '').trim();
       const begun = await typed(() => twoFactor.beginEnrollment(user.id, { accountName: user.email, label }));
       if (begun.ok === false) return securityPage(400, { app: 'A name has 1–64 characters and no line breaks.' });
@@ -132,6 +135,7 @@ export async function handleFactorRoute(route, app) {
       return redirect('/settings/security');
     }
     case `POST ${PREFIX}/token`: {
+      if (!app.passwordRecentlyConfirmed()) return app.askForPassword();
       const codes = [form.get('code1') ?? '', form.get('code2') ?? ''];
       const label = (form.get('label') ?? '').trim();
       const secret = (form.get('secret') ?? '').replace(/\s/g, '').toUpperCase();
@@ -148,6 +152,8 @@ export async function handleFactorRoute(route, app) {
       return redirect('/settings/security');
     }
     case `POST ${PREFIX}/remove`: {
+      // Checked before the code, which is then neither verified nor charged.
+      if (!app.passwordRecentlyConfirmed()) return app.askForPassword();
       const result = await typed(() => twoFactor.removeFactor(user.id, factorId, form.get('code') ?? ''));
       if (!result.ok) return securityPage(result.reason === 'throttled' ? 429 : 400, { [`remove-${factorId}`]: result.malformed ? MESSAGES['unknown-factor'] : message(result) });
       session.flash = { kind: 'info', text: (await twoFactor.status(user.id)).state === 'enabled' ? 'Removed.' : 'Removed. Two-factor authentication is off.' };

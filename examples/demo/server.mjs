@@ -42,6 +42,7 @@ const CONFIRM_PURPOSES = new Map([
   ['/settings/security/2fa/enable', 'turn on two-factor authentication'],
   ['/settings/security/2fa/regenerate', 'regenerate your backup codes'],
   ['/settings/security/2fa/disable', 'turn off two-factor authentication'],
+  ['/settings/security/factors/remove', 'remove a second factor'],
 ]);
 const MAX_BODY_BYTES = 16 * 1024;
 const ENCRYPTION_KEY_ID = 'demo-1';
@@ -252,10 +253,10 @@ function parseCookies(header = '') {
   return cookies;
 }
 
-function sessionCookie(id, maxAgeSeconds) {
-  // Secure is left out because the demo runs on plain http://127.0.0.1; behind HTTPS add `Secure` and
-  // name the cookie `__Host-sid`.
-  return `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}`;
+function sessionCookie(id, maxAgeSeconds, secure) {
+  // Secure only over https: the demo runs on plain http://127.0.0.1 by default. A production app behind
+  // HTTPS would also name the cookie `__Host-sid`.
+  return `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure ? '; Secure' : ''}`;
 }
 
 // --- the application ----------------------------------------------------------------------------------
@@ -285,7 +286,8 @@ function createApp({ twoFactor, users, now, clientScript, host, maxSessions, max
       ...fields,
     };
     sessions.add(session);
-    res.setHeader('Set-Cookie', sessionCookie(session.id, SESSION_IDLE_MS / 1000));
+    // Secure under the same rule as the trusted-device cookie (https, directly or through a trusted proxy).
+    res.setHeader('Set-Cookie', sessionCookie(session.id, SESSION_IDLE_MS / 1000, trusted.isHttps(res.req)));
     return session;
   }
 
@@ -498,7 +500,10 @@ function createApp({ twoFactor, users, now, clientScript, host, maxSessions, max
         return redirect(res, '/settings/security');
       }
     }
-    const factorApp = { twoFactor, user, session, form, view, send: (status, html) => send(res, status, html), redirect: (to) => redirect(res, to), securityPage };
+    const factorApp = {
+      twoFactor, user, session, form, view, send: (status, html) => send(res, status, html), redirect: (to) => redirect(res, to), securityPage,
+      passwordRecentlyConfirmed, askForPassword,
+    };
     if ((await handleFactorRoute(route, factorApp)) !== false) return;
     return send(res, 404, pages.error({ ...view, message: 'There is no such page.' }));
 

@@ -10,19 +10,23 @@ export interface TotpMatch {
   driftSteps: number;
 }
 
-/** The moment the factor's device believes it is, in epoch ms: `nowMs` moved by its learned offset. */
-function deviceNow(factor: TotpFactor, nowMs: number): number {
-  return Math.max(0, nowMs + factor.driftSteps * factor.period * 1000);
+/**
+ * The moment the factor's device believes it is, in epoch ms: `nowMs` moved by its learned offset, capped
+ * at ±`maxDriftSteps` (a record may hold up to 100: learned under a higher cap, or not written by the service).
+ */
+function deviceNow(factor: TotpFactor, nowMs: number, maxDriftSteps: number): number {
+  const drift = Math.max(-maxDriftSteps, Math.min(maxDriftSteps, factor.driftSteps));
+  return Math.max(0, nowMs + drift * factor.period * 1000);
 }
 
 /**
- * Checks `code` within ±`window` steps of the device's clock (now + drift), refusing steps at or below
+ * Checks `code` within ±`window` steps of the device's clock (now + drift, capped), refusing steps at or below
  * `lastStep`. On a match the new drift is the matched step's offset from the true current step, capped
  * at ±`maxDriftSteps`. Every step of the window is computed and compared in constant time. @internal
  */
 export function matchTotp(secret: Uint8Array, factor: TotpFactor, code: string, nowMs: number, window: number, maxDriftSteps: number): TotpMatch | null {
   const { algorithm, digits, period } = factor;
-  const match = verifyTotp(secret, code, { algorithm, digits, period, window, now: deviceNow(factor, nowMs), afterStep: factor.lastStep });
+  const match = verifyTotp(secret, code, { algorithm, digits, period, window, now: deviceNow(factor, nowMs, maxDriftSteps), afterStep: factor.lastStep });
   if (!match.valid) return null;
   const current = Math.floor(nowMs / 1000 / period);
   const offset = match.step - current;

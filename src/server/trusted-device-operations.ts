@@ -7,6 +7,7 @@ import {
   isDeviceId,
   LAST_USED_RESOLUTION_MS,
   liveDevices,
+  MAX_TRUSTED_DEVICE_TTL_MS,
   matchDevice,
   tokenBytes,
   withDevices,
@@ -40,7 +41,8 @@ export async function verifyTrustedDevice(ctx: ServiceContext, userIdInput: stri
   const hash = hashDeviceToken(userId, secret);
   const device = matchDevice(first.record.devices, hash);
   const nowMs = ctx.now();
-  if (!device) return { ok: false, reason: 'invalid' };
+  // More than the longest lifetime still to run: not minted by the service (dates planted in the future).
+  if (!device || device.expiresAt - nowMs > MAX_TRUSTED_DEVICE_TTL_MS) return { ok: false, reason: 'invalid' };
   if (nowMs >= device.expiresAt) return { ok: false, reason: 'expired' };
   if (device.lastUsedAt === undefined || nowMs - device.lastUsedAt >= LAST_USED_RESOLUTION_MS) {
     let attempts = 0;

@@ -73,6 +73,18 @@ describe('clock drift', () => {
     expect(await ctx.twoFactor.verify('alice', codeAt(secret, ctx.clock.now() + 100 * STEP_MS))).toMatchObject({ ok: true });
   });
 
+  it('a stored drift beyond totp.maxDriftSteps (planted, or learned before the option was lowered) counts only up to it', async () => {
+    const ctx = setup({ totp: { window: 1 } });
+    const { secret } = await enrol(ctx);
+    // 100 steps behind (50 minutes): a code shown, or phished, that long ago would still sign in.
+    await overwrite(ctx.store, 'alice', (record) => ({ ...record, factors: [{ ...record.factors[0]!, driftSteps: -100 } as never] }));
+    ctx.clock.advance(200 * STEP_MS);
+    expect(await ctx.twoFactor.verify('alice', codeAt(secret, ctx.clock.now() - 100 * STEP_MS))).toEqual({ ok: false, reason: 'invalid' });
+    // The default cap of 10 steps still holds.
+    expect(await ctx.twoFactor.verify('alice', codeAt(secret, ctx.clock.now() - 10 * STEP_MS))).toMatchObject({ ok: true });
+    expect(await driftOf(ctx)).toBe(-10);
+  });
+
   it('totp.maxDriftSteps is bounded 0–100', () => {
     for (const maxDriftSteps of [-1, 101, 2.5, '3']) {
       expect(() => setup({ totp: { maxDriftSteps: maxDriftSteps as number } })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining('"totp.maxDriftSteps"') }));

@@ -227,6 +227,17 @@ describe('verifyTrustedDevice', () => {
     const { twoFactor, device } = await trusted();
     expect(await twoFactor.verifyTrustedDevice('nobody', device.token)).toEqual({ ok: false, reason: 'not-enabled' });
   });
+
+  it('a device that would live on for more than a year from now was not minted by the service: invalid (a planted createdAt in the future)', async () => {
+    const ctx = await trusted();
+    const YEAR_MS = MAX_TRUSTED_DEVICE_TTL_MS;
+    // One database write (an injection, a restored dump) moves the device's dates ten years ahead: parseRecord
+    // accepts it (a year between createdAt and expiresAt), but it would skip the code for eleven years.
+    const createdAt = ctx.clock.now() + 10 * YEAR_MS;
+    await overwrite(ctx.store, 'alice', (r) => ({ ...r, devices: [{ ...r.devices![0]!, createdAt, expiresAt: createdAt + YEAR_MS }] }));
+    ctx.clock.advance(2 * YEAR_MS);
+    expect(await ctx.twoFactor.verifyTrustedDevice('alice', ctx.device.token)).toEqual({ ok: false, reason: 'invalid' });
+  });
 });
 
 describe('the 20-device cap and pruning', () => {
