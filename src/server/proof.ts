@@ -29,7 +29,8 @@ export async function addWithProof<R>(ctx: ServiceContext, userId: string, opera
     const checked = await addition(record, nowMs);
     if ('refused' in checked) return checked.refused;
     if (record.factors.length === 0) return commit(checked, record, null);
-    if (proof === undefined) return refuse(operation, 'proof-required');
+    // An empty field (a form sent without the proof) asks for one; it is no wrong guess to count.
+    if (proof === undefined || (typeof proof === 'string' && proof.trim() === '')) return refuse(operation, 'proof-required');
     if (typeof proof !== 'string' || !looksLikeFactorCode(record, proof)) return { result: { needsBackupCode: true }, events: [] };
     const match = await matchFactors(ctx, userId, record, proof, nowMs);
     if (!match.ok) return counted(ctx, record, nowMs, operation, match.replayed ? 'replayed' : 'invalid', methodOf(record));

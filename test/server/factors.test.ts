@@ -24,6 +24,10 @@ describe('adding a factor never replaces one', () => {
     ctx.clock.advance(STEP_MS);
     const before = await stored(ctx.store);
     expect(await ctx.twoFactor.confirmEnrollment('alice', codeAt(second, ctx.clock.now()))).toEqual({ ok: false, reason: 'proof-required' });
+    // An empty or blank proof field is a missing proof, not a wrong one: nothing counted.
+    for (const proof of ['', '   ']) {
+      expect(await ctx.twoFactor.confirmEnrollment('alice', codeAt(second, ctx.clock.now()), { proof })).toEqual({ ok: false, reason: 'proof-required' });
+    }
     expect(await stored(ctx.store)).toEqual(before);
     const wrong = wrongCodeAt(first.secret, ctx.clock.now());
     expect(await ctx.twoFactor.confirmEnrollment('alice', codeAt(second, ctx.clock.now()), { proof: wrong })).toEqual({ ok: false, reason: 'invalid' });
