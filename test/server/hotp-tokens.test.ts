@@ -36,6 +36,17 @@ describe('registering a token', () => {
     expect(await ctx.twoFactor.addHotpToken('alice', { secret: TOKEN, codes: oathHotp(TOKEN, 999, 2) as [string, string] })).toMatchObject({ ok: true });
   });
 
+  it('wrong registration codes are throttled like sign-in: once over the budget, even the right codes wait; nothing registered meanwhile', async () => {
+    const ctx = setup({ throttle: { freeFailures: 1, baseDelayMs: 10_000 } });
+    const [a, b] = oathHotp(TOKEN, 40, 2);
+    expect(await ctx.twoFactor.addHotpToken('alice', { secret: TOKEN, codes: [b!, a!] })).toEqual({ ok: false, reason: 'invalid' });
+    expect(await ctx.twoFactor.addHotpToken('alice', { secret: TOKEN, codes: [b!, a!] })).toEqual({ ok: false, reason: 'invalid', retryAfterMs: 10_000 });
+    expect(await ctx.twoFactor.addHotpToken('alice', { secret: TOKEN, codes: [a!, b!] })).toEqual({ ok: false, reason: 'throttled', retryAfterMs: 10_000 });
+    expect((await stored(ctx.store))!.record).toMatchObject({ factors: [], failures: 2 });
+    ctx.clock.advance(10_000);
+    expect(await ctx.twoFactor.addHotpToken('alice', { secret: TOKEN, codes: [a!, b!] })).toMatchObject({ ok: true });
+  });
+
   it('8-digit SHA-256 tokens and a starting counter beyond 2^32 work (cross-checked with generateHotp)', async () => {
     const ctx = setup();
     const start = 2 ** 32 + 7;
