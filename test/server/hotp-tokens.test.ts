@@ -148,6 +148,19 @@ describe('sign-in look-ahead and resynchronisation (RFC 4226 §7.4)', () => {
     expect((await stored(ctx.store))!.record.factors[0]).toMatchObject({ counter: top });
   });
 
+  it('the defaults: registration and resyncHotp find a first code up to 1,000 counters ahead, sign-in accepts 10 ahead', async () => {
+    const ctx = setup();
+    expect(await ctx.twoFactor.addHotpToken('alice', { secret: TOKEN, codes: oathHotp(TOKEN, 1001, 2) as [string, string] })).toEqual({ ok: false, reason: 'invalid' });
+    const added = await ctx.twoFactor.addHotpToken('alice', { secret: TOKEN, codes: oathHotp(TOKEN, 1000, 2) as [string, string] });
+    const id = (added as { factorId: string }).factorId;
+    // Counter 1002: a code at 1012 is 10 ahead; after it, counter 1013, a code at 1024 is 11 ahead.
+    expect(await ctx.twoFactor.verify('alice', oathHotp(TOKEN, 1012)[0]!)).toMatchObject({ ok: true, method: 'hotp' });
+    expect(await ctx.twoFactor.verify('alice', oathHotp(TOKEN, 1024)[0]!)).toEqual({ ok: false, reason: 'invalid' });
+    // Counter 1013: a resync pair starting 1,001 ahead is beyond the search, 1,000 ahead is found.
+    expect(await ctx.twoFactor.resyncHotp('alice', id, oathHotp(TOKEN, 2014, 2) as [string, string])).toEqual({ ok: false, reason: 'invalid' });
+    expect(await ctx.twoFactor.resyncHotp('alice', id, oathHotp(TOKEN, 2013, 2) as [string, string])).toEqual({ ok: true });
+  });
+
   it('hotp options are bounded: lookAhead 0–100, syncLookAhead 1,000–100,000', () => {
     for (const hotp of [{ lookAhead: 101 }, { lookAhead: -1 }, { syncLookAhead: 999 }, { syncLookAhead: 100_001 }, { lookAhead: 1.5 }]) {
       expect(() => setup({ hotp })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining('"hotp.') }));
