@@ -78,6 +78,7 @@ describe('adding a factor never replaces one', () => {
   });
 
   it(`a user holds at most ${MAX_FACTORS} factors: beginning an eleventh is INVALID_OPTION and writes nothing`, async () => {
+    expect(MAX_FACTORS).toBe(10); // the contract's figure; the rest of the test follows the constant
     const ctx = setup();
     const first = await enrol(ctx);
     for (let i = 1; i < MAX_FACTORS; i++) {

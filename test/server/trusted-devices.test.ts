@@ -102,6 +102,11 @@ describe('minting: only a successful verify, in the write that consumes the code
 });
 
 describe('lifetime and options', () => {
+  it('the limits are the contract\'s: a 30-day default lifetime, at most one year, at most 20 devices per user', () => {
+    // The other tests use these constants, so they would not notice a changed value.
+    expect([DEFAULT_TRUSTED_DEVICE_TTL_MS, MAX_TRUSTED_DEVICE_TTL_MS, MAX_TRUSTED_DEVICES]).toEqual([30 * 24 * HOUR_MS, 365 * 24 * HOUR_MS, 20]);
+  });
+
   it('ttlMs up to one year is kept; the device is accepted until expiresAt and expired from then on', async () => {
     const { twoFactor, clock, device } = await trusted({ ttlMs: MAX_TRUSTED_DEVICE_TTL_MS });
     expect(device.expiresAt).toBe(clock.now() + MAX_TRUSTED_DEVICE_TTL_MS);
