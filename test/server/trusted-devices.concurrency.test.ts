@@ -63,9 +63,20 @@ async function fiftyAtOnce(stores: TwoFactorStore[]): Promise<void> {
   expect('devices' in (await stores[0]!.get(userId))!.record).toBe(false);
 }
 
+/**
+ * A MemoryStore whose reads wait for the event loop, as a read over a network does: without it each
+ * in-process verify reads and writes before the next one reads, and the check could not fail.
+ */
+class YieldingMemoryStore extends MemoryStore {
+  override async get(userId: string): ReturnType<MemoryStore['get']> {
+    await new Promise((resolve) => setImmediate(resolve));
+    return super.get(userId);
+  }
+}
+
 describe(`${CALLS} concurrent verifies with one code and trustDevice: one success, one device`, () => {
-  test('MemoryStore', async () => {
-    await fiftyAtOnce([new MemoryStore()]);
+  test('MemoryStore (reads yield to the event loop, so the 50 calls interleave between read and write)', async () => {
+    await fiftyAtOnce([new YieldingMemoryStore()]);
   });
 
   test('SqliteStore: five connections to one WAL file', async () => {
@@ -116,5 +127,19 @@ describe(`${CALLS} concurrent verifies with one code and trustDevice: one succes
     const store = new PostgresStore(pool as PostgresClient, { table: freshTable() });
     await store.migrate();
     await fiftyAtOnce([store]);
+  });
+});
+
+describe('the check can fail', () => {
+  /** A store whose compareAndSet ignores the version: every writer "wins", as a store without atomicity would. */
+  class LastWriterWins extends YieldingMemoryStore {
+    override async compareAndSet(userId: string, _expected: number | null, next: Parameters<MemoryStore['compareAndSet']>[2]): Promise<boolean> {
+      const current = await super.get(userId);
+      return super.compareAndSet(userId, current?.version ?? null, next);
+    }
+  }
+
+  test('on a store without compare-and-set, several of the 50 verifies succeed and the check says so', async () => {
+    await expect(fiftyAtOnce([new LastWriterWins()])).rejects.toThrow(/expected \[.*\] to have a length of 1/s);
   });
 });
