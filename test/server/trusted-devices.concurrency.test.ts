@@ -11,13 +11,13 @@ import { PGlite } from '@electric-sql/pglite';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, describe, expect, test } from 'vitest';
-import { createTwoFactor, MemoryStore, type TwoFactor, type TwoFactorStore } from '../../src/server/index.js';
+import { createTwoFactor, type TwoFactor, type TwoFactorStore } from '../../src/server/index.js';
 import { PostgresStore, type PostgresClient } from '../../src/stores/postgres.js';
 import { RedisStore } from '../../src/stores/redis.js';
 import { SqliteStore } from '../../src/stores/sqlite.js';
 import { CHEAP_SCRYPT, ManualClock, T0_MS, codeAt, enableUser } from '../support/fixtures.js';
 import { connectRedis } from '../support/redis-client.js';
-import { freshTable } from '../support/store-fixtures.js';
+import { freshTable, LastWriterWins, YieldingMemoryStore } from '../support/store-fixtures.js';
 import { requiredEnv } from '../support/required-env.js';
 
 const CALLS = 50;
@@ -61,17 +61,6 @@ async function fiftyAtOnce(stores: TwoFactorStore[]): Promise<void> {
   expect(await other.revokeTrustedDevice(userId, deviceId)).toBe(true);
   expect(await services[0]!.verifyTrustedDevice(userId, token)).toEqual({ ok: false, reason: 'invalid' });
   expect('devices' in (await stores[0]!.get(userId))!.record).toBe(false);
-}
-
-/**
- * A MemoryStore whose reads wait for the event loop, as a read over a network does: without it each
- * in-process verify reads and writes before the next one reads, and the check could not fail.
- */
-class YieldingMemoryStore extends MemoryStore {
-  override async get(userId: string): ReturnType<MemoryStore['get']> {
-    await new Promise((resolve) => setImmediate(resolve));
-    return super.get(userId);
-  }
 }
 
 describe(`${CALLS} concurrent verifies with one code and trustDevice: one success, one device`, () => {
@@ -131,14 +120,6 @@ describe(`${CALLS} concurrent verifies with one code and trustDevice: one succes
 });
 
 describe('the check can fail', () => {
-  /** A store whose compareAndSet ignores the version: every writer "wins", as a store without atomicity would. */
-  class LastWriterWins extends YieldingMemoryStore {
-    override async compareAndSet(userId: string, _expected: number | null, next: Parameters<MemoryStore['compareAndSet']>[2]): Promise<boolean> {
-      const current = await super.get(userId);
-      return super.compareAndSet(userId, current?.version ?? null, next);
-    }
-  }
-
   test('on a store without compare-and-set, several of the 50 verifies succeed and the check says so', async () => {
     await expect(fiftyAtOnce([new LastWriterWins()])).rejects.toThrow(/expected \[.*\] to have a length of 1/s);
   });
