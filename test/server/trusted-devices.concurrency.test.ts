@@ -17,7 +17,7 @@ import { RedisStore } from '../../src/stores/redis.js';
 import { SqliteStore } from '../../src/stores/sqlite.js';
 import { CHEAP_SCRYPT, ManualClock, T0_MS, codeAt, enableUser } from '../support/fixtures.js';
 import { connectRedis } from '../support/redis-client.js';
-import { freshTable, LastWriterWins, YieldingMemoryStore } from '../support/store-fixtures.js';
+import { freshTable, LastWriterWins, YieldingMemoryStore, yieldingReads } from '../support/store-fixtures.js';
 import { requiredEnv } from '../support/required-env.js';
 
 const CALLS = 50;
@@ -81,7 +81,8 @@ describe(`${CALLS} concurrent verifies with one code and trustDevice: one succes
     try {
       const stores = connections.map((db) => new SqliteStore(db, { table }));
       await stores[0]!.migrate();
-      await fiftyAtOnce(stores);
+      // better-sqlite3 never waits: without the yield each verify would finish before the next one reads.
+      await fiftyAtOnce(stores.map(yieldingReads));
     } finally {
       for (const db of connections) db.close();
       rmSync(dir, { recursive: true, force: true });
