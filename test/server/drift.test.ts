@@ -40,6 +40,17 @@ describe('clock drift', () => {
     expect(await driftOf(ctx)).toBe(2);
   });
 
+  it('by default (window 1, maxDriftSteps 10) the offset is learned up to ±10 steps, so a clock 11 ahead works and 12 ahead does not', async () => {
+    const ctx = setup();
+    const { secret } = await enrol(ctx);
+    for (let ahead = 1; ahead <= 12; ahead++) {
+      ctx.clock.advance(STEP_MS);
+      const result = await ctx.twoFactor.verify('alice', codeAt(secret, ctx.clock.now() + ahead * STEP_MS));
+      expect(result.ok, `ahead ${ahead}`).toBe(ahead <= 11);
+    }
+    expect(await driftOf(ctx)).toBe(10);
+  });
+
   it('maxDriftSteps 0 learns nothing', async () => {
     const ctx = setup({ totp: { maxDriftSteps: 0 } });
     const { secret } = await enrol(ctx);

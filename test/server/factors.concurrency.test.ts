@@ -9,12 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, test } from 'vitest';
-import { MemoryStore } from '../../src/server/index.js';
 import { PostgresStore } from '../../src/stores/postgres.js';
 import { RedisStore } from '../../src/stores/redis.js';
 import { SqliteStore } from '../../src/stores/sqlite.js';
 import { connectRedis } from '../support/redis-client.js';
-import { freshTable } from '../support/store-fixtures.js';
+import { freshTable, LastWriterWins, YieldingMemoryStore, yieldingReads } from '../support/store-fixtures.js';
 import { expectConcurrentFactorUse } from '../support/store-service.js';
 import { requiredEnv } from '../support/required-env.js';
 
@@ -28,7 +27,7 @@ afterAll(async () => {
 });
 
 describe('50 concurrent uses of one code or proof: exactly one succeeds', () => {
-  test('MemoryStore', () => expectConcurrentFactorUse(new MemoryStore()));
+  test('MemoryStore (reads yield to the event loop, so the 50 calls interleave between read and write)', () => expectConcurrentFactorUse(new YieldingMemoryStore()));
 
   test('RedisStore on a server (TWO_FACTOR_REDIS_URL)', async () => {
     const client = await connectRedis(REDIS_URL);
@@ -36,13 +35,13 @@ describe('50 concurrent uses of one code or proof: exactly one succeeds', () => 
     await expectConcurrentFactorUse(new RedisStore(client, { keyPrefix: `${freshTable('fc')}:` }));
   });
 
-  test('SqliteStore (WAL file)', async () => {
+  test('SqliteStore (WAL file; reads yield to the event loop, as better-sqlite3 never does)', async () => {
     const db = new Database(join(dir, 'factors.db'));
     db.pragma('journal_mode = WAL');
     closers.push(() => db.close());
     const store = new SqliteStore(db, { table: freshTable('fc') });
     await store.migrate();
-    await expectConcurrentFactorUse(store);
+    await expectConcurrentFactorUse(yieldingReads(store));
   });
 
   test('PostgresStore on PGlite', async () => {
@@ -63,15 +62,20 @@ describe('50 concurrent uses of one code or proof: exactly one succeeds', () => 
 });
 
 describe('the race check can fail', () => {
-  /** A store whose compareAndSet ignores the version: every writer "wins", as a store without atomicity would. */
-  class LastWriterWins extends MemoryStore {
-    override async compareAndSet(userId: string, _expected: number | null, next: Parameters<MemoryStore['compareAndSet']>[2]): Promise<boolean> {
-      const current = await this.get(userId);
-      return super.compareAndSet(userId, current?.version ?? null, next);
-    }
-  }
-
   test('on a store without compare-and-set, several of the 50 requests succeed and the check says so', async () => {
-    await expect(expectConcurrentFactorUse(new LastWriterWins())).rejects.toThrow(/expected \d+ to be 1/);
+    await expect(expectConcurrentFactorUse(new LastWriterWins())).rejects.toThrow(/TOTP sign-in: expected \d+ to be 1/);
+  });
+
+  test('on a SqliteStore whose compareAndSet ignores the version, the same check fails', async () => {
+    class SqliteLastWriterWins extends SqliteStore {
+      override async compareAndSet(userId: string, _expected: number | null, next: Parameters<SqliteStore['compareAndSet']>[2]): Promise<boolean> {
+        return super.compareAndSet(userId, (await this.get(userId))?.version ?? null, next);
+      }
+    }
+    const db = new Database(':memory:');
+    closers.push(() => db.close());
+    const store = new SqliteLastWriterWins(db, { table: freshTable('lww') });
+    await store.migrate();
+    await expect(expectConcurrentFactorUse(yieldingReads(store))).rejects.toThrow(/TOTP sign-in: expected \d+ to be 1/);
   });
 });

@@ -2,8 +2,9 @@
 // proof of possession, verify across every factor with one throttle budget, rename and remove.
 import { describe, expect, it } from 'vitest';
 import { MAX_FACTORS, type TwoFactorRecord } from '../../src/server/index.js';
-import { TwoFactorError } from '../../src/index.js';
+import { encodeBase32, generateSecret, TwoFactorError } from '../../src/index.js';
 import { codeAt, enrol, setup, STEP_MS, stored, wrongCodeAt } from '../support/fixtures.js';
+import { oathHotp } from '../support/oathtool.js';
 
 type Ctx = ReturnType<typeof setup>;
 
@@ -81,6 +82,7 @@ describe('adding a factor never replaces one', () => {
   });
 
   it(`a user holds at most ${MAX_FACTORS} factors: beginning an eleventh is INVALID_OPTION and writes nothing`, async () => {
+    expect(MAX_FACTORS).toBe(10); // the contract's figure; the rest of the test follows the constant
     const ctx = setup();
     const first = await enrol(ctx);
     for (let i = 1; i < MAX_FACTORS; i++) {
@@ -201,5 +203,47 @@ describe('bad input to the factor methods', () => {
       expect(error, field).toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining(`"${field}"`) });
     }
     expect(await stored(ctx.store)).toEqual(before);
+  });
+});
+
+describe('events of factor changes', () => {
+  /** Every string inside `value`, however deep. */
+  const strings = (value: unknown): string[] =>
+    typeof value === 'string' ? [value] : value && typeof value === 'object' ? Object.values(value).flatMap(strings) : [];
+
+  it('added, removed, renamed, imported and re-synchronised each emit their event; none carries a secret or a code', async () => {
+    const ctx = setup();
+    const first = await enrol(ctx);
+    const secrets = [first.secret];
+    const codes: string[] = [];
+    const use = (code: string) => (codes.push(code), code);
+
+    ctx.clock.advance(STEP_MS);
+    const second = await beginApp(ctx);
+    secrets.push(second);
+    expect(await ctx.twoFactor.confirmEnrollment('alice', use(codeAt(second, ctx.clock.now())), { proof: use(codeAt(first.secret, ctx.clock.now())) })).toMatchObject({ ok: true });
+
+    const token = encodeBase32(generateSecret());
+    secrets.push(token);
+    const registration = oathHotp(token, 0, 2).map(use) as [string, string];
+    const added = await ctx.twoFactor.addHotpToken('alice', { secret: token, codes: registration, proof: use(first.backupCodes[0]!) });
+    const tokenId = (added as { factorId: string }).factorId;
+    expect(await ctx.twoFactor.resyncHotp('alice', tokenId, oathHotp(token, 40, 2).map(use) as [string, string])).toEqual({ ok: true });
+    expect(await ctx.twoFactor.renameFactor('alice', tokenId, 'YubiKey')).toBe(true);
+    ctx.clock.advance(STEP_MS);
+    expect(await ctx.twoFactor.removeFactor('alice', tokenId, use(codeAt(second, ctx.clock.now())))).toEqual({ ok: true });
+
+    const imported = encodeBase32(generateSecret());
+    secrets.push(imported);
+    await ctx.twoFactor.importFactor('bob', { type: 'totp', secret: imported }, { backupCodes: [use('abcde-fghjk'), use('mnpqr-stvwx')] });
+
+    const types = ctx.events.map((e) => e.type);
+    for (const type of ['factor-added', 'hotp-resynced', 'factor-renamed', 'factor-removed', 'factor-imported'] as const) expect(types).toContain(type);
+    for (const event of ctx.events) {
+      for (const text of strings(event)) {
+        for (const secret of [...secrets, ...codes]) expect(text, `${event.type}: ${JSON.stringify(event)}`).not.toContain(secret);
+      }
+      expect(Object.keys(event).filter((key) => /secret|code/i.test(key) && key !== 'backupCodes')).toEqual([]);
+    }
   });
 });

@@ -36,6 +36,17 @@ describe('registering a token', () => {
     expect(await ctx.twoFactor.addHotpToken('alice', { secret: TOKEN, codes: oathHotp(TOKEN, 999, 2) as [string, string] })).toMatchObject({ ok: true });
   });
 
+  it('wrong registration codes are throttled like sign-in: once over the budget, even the right codes wait; nothing registered meanwhile', async () => {
+    const ctx = setup({ throttle: { freeFailures: 1, baseDelayMs: 10_000 } });
+    const [a, b] = oathHotp(TOKEN, 40, 2);
+    expect(await ctx.twoFactor.addHotpToken('alice', { secret: TOKEN, codes: [b!, a!] })).toEqual({ ok: false, reason: 'invalid' });
+    expect(await ctx.twoFactor.addHotpToken('alice', { secret: TOKEN, codes: [b!, a!] })).toEqual({ ok: false, reason: 'invalid', retryAfterMs: 10_000 });
+    expect(await ctx.twoFactor.addHotpToken('alice', { secret: TOKEN, codes: [a!, b!] })).toEqual({ ok: false, reason: 'throttled', retryAfterMs: 10_000 });
+    expect((await stored(ctx.store))!.record).toMatchObject({ factors: [], failures: 2 });
+    ctx.clock.advance(10_000);
+    expect(await ctx.twoFactor.addHotpToken('alice', { secret: TOKEN, codes: [a!, b!] })).toMatchObject({ ok: true });
+  });
+
   it('8-digit SHA-256 tokens and a starting counter beyond 2^32 work (cross-checked with generateHotp)', async () => {
     const ctx = setup();
     const start = 2 ** 32 + 7;
@@ -135,6 +146,19 @@ describe('sign-in look-ahead and resynchronisation (RFC 4226 §7.4)', () => {
     expect(await ctx.twoFactor.verify('alice', generateHotp(TOKEN, top))).toEqual({ ok: false, reason: 'invalid' });
     expect((await ctx.twoFactor.status('alice')).factors).toHaveLength(1);
     expect((await stored(ctx.store))!.record.factors[0]).toMatchObject({ counter: top });
+  });
+
+  it('the defaults: registration and resyncHotp find a first code up to 1,000 counters ahead, sign-in accepts 10 ahead', async () => {
+    const ctx = setup();
+    expect(await ctx.twoFactor.addHotpToken('alice', { secret: TOKEN, codes: oathHotp(TOKEN, 1001, 2) as [string, string] })).toEqual({ ok: false, reason: 'invalid' });
+    const added = await ctx.twoFactor.addHotpToken('alice', { secret: TOKEN, codes: oathHotp(TOKEN, 1000, 2) as [string, string] });
+    const id = (added as { factorId: string }).factorId;
+    // Counter 1002: a code at 1012 is 10 ahead; after it, counter 1013, a code at 1024 is 11 ahead.
+    expect(await ctx.twoFactor.verify('alice', oathHotp(TOKEN, 1012)[0]!)).toMatchObject({ ok: true, method: 'hotp' });
+    expect(await ctx.twoFactor.verify('alice', oathHotp(TOKEN, 1024)[0]!)).toEqual({ ok: false, reason: 'invalid' });
+    // Counter 1013: a resync pair starting 1,001 ahead is beyond the search, 1,000 ahead is found.
+    expect(await ctx.twoFactor.resyncHotp('alice', id, oathHotp(TOKEN, 2014, 2) as [string, string])).toEqual({ ok: false, reason: 'invalid' });
+    expect(await ctx.twoFactor.resyncHotp('alice', id, oathHotp(TOKEN, 2013, 2) as [string, string])).toEqual({ ok: true });
   });
 
   it('hotp options are bounded: lookAhead 0–100, syncLookAhead 1,000–100,000', () => {

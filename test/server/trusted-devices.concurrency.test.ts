@@ -11,13 +11,13 @@ import { PGlite } from '@electric-sql/pglite';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, describe, expect, test } from 'vitest';
-import { createTwoFactor, MemoryStore, type TwoFactor, type TwoFactorStore } from '../../src/server/index.js';
+import { createTwoFactor, type TwoFactor, type TwoFactorStore } from '../../src/server/index.js';
 import { PostgresStore, type PostgresClient } from '../../src/stores/postgres.js';
 import { RedisStore } from '../../src/stores/redis.js';
 import { SqliteStore } from '../../src/stores/sqlite.js';
 import { CHEAP_SCRYPT, ManualClock, T0_MS, codeAt, enableUser } from '../support/fixtures.js';
 import { connectRedis } from '../support/redis-client.js';
-import { freshTable } from '../support/store-fixtures.js';
+import { freshTable, LastWriterWins, YieldingMemoryStore, yieldingReads } from '../support/store-fixtures.js';
 import { requiredEnv } from '../support/required-env.js';
 
 const CALLS = 50;
@@ -64,8 +64,8 @@ async function fiftyAtOnce(stores: TwoFactorStore[]): Promise<void> {
 }
 
 describe(`${CALLS} concurrent verifies with one code and trustDevice: one success, one device`, () => {
-  test('MemoryStore', async () => {
-    await fiftyAtOnce([new MemoryStore()]);
+  test('MemoryStore (reads yield to the event loop, so the 50 calls interleave between read and write)', async () => {
+    await fiftyAtOnce([new YieldingMemoryStore()]);
   });
 
   test('SqliteStore: five connections to one WAL file', async () => {
@@ -81,7 +81,8 @@ describe(`${CALLS} concurrent verifies with one code and trustDevice: one succes
     try {
       const stores = connections.map((db) => new SqliteStore(db, { table }));
       await stores[0]!.migrate();
-      await fiftyAtOnce(stores);
+      // better-sqlite3 never waits: without the yield each verify would finish before the next one reads.
+      await fiftyAtOnce(stores.map(yieldingReads));
     } finally {
       for (const db of connections) db.close();
       rmSync(dir, { recursive: true, force: true });
@@ -116,5 +117,11 @@ describe(`${CALLS} concurrent verifies with one code and trustDevice: one succes
     const store = new PostgresStore(pool as PostgresClient, { table: freshTable() });
     await store.migrate();
     await fiftyAtOnce([store]);
+  });
+});
+
+describe('the check can fail', () => {
+  test('on a store without compare-and-set, several of the 50 verifies succeed and the check says so', async () => {
+    await expect(fiftyAtOnce([new LastWriterWins()])).rejects.toThrow(/expected \[.*\] to have a length of 1/s);
   });
 });

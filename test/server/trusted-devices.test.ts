@@ -102,6 +102,11 @@ describe('minting: only a successful verify, in the write that consumes the code
 });
 
 describe('lifetime and options', () => {
+  it('the limits are the contract\'s: a 30-day default lifetime, at most one year, at most 20 devices per user', () => {
+    // The other tests use these constants, so they would not notice a changed value.
+    expect([DEFAULT_TRUSTED_DEVICE_TTL_MS, MAX_TRUSTED_DEVICE_TTL_MS, MAX_TRUSTED_DEVICES]).toEqual([30 * 24 * HOUR_MS, 365 * 24 * HOUR_MS, 20]);
+  });
+
   it('ttlMs up to one year is kept; the device is accepted until expiresAt and expired from then on', async () => {
     const { twoFactor, clock, device } = await trusted({ ttlMs: MAX_TRUSTED_DEVICE_TTL_MS });
     expect(device.expiresAt).toBe(clock.now() + MAX_TRUSTED_DEVICE_TTL_MS);
@@ -316,6 +321,25 @@ describe('revocation', () => {
     await enrol(ctx);
     expect(await ctx.twoFactor.verifyTrustedDevice('alice', ctx.device.token)).toEqual({ ok: false, reason: 'invalid' });
     expect(await ctx.twoFactor.listTrustedDevices('alice')).toEqual([]);
+  });
+
+  it('removeFactor revokes every device while 2FA stays on (the removed factor may be the compromised one)', async () => {
+    const ctx = await trusted();
+    ctx.clock.advance(STEP_MS);
+    const { secret: second } = await ctx.twoFactor.beginEnrollment('alice', { accountName: 'alice@example.com', label: 'New phone' });
+    const proof = codeAt(ctx.secret, ctx.clock.now());
+    expect(await ctx.twoFactor.confirmEnrollment('alice', codeAt(second, ctx.clock.now()), { proof })).toMatchObject({ ok: true });
+    expect(await ctx.twoFactor.verifyTrustedDevice('alice', ctx.device.token)).toMatchObject({ ok: true });
+    const [old] = await ctx.twoFactor.listFactors('alice');
+    ctx.clock.advance(STEP_MS);
+    expect(await ctx.twoFactor.removeFactor('alice', old!.id, codeAt(second, ctx.clock.now()))).toEqual({ ok: true });
+    expect(ctx.events.slice(-2)).toEqual([
+      expect.objectContaining({ type: 'factor-removed', factorId: old!.id }),
+      { type: 'device-revoked', userId: 'alice', at: ctx.clock.now(), count: 1 },
+    ]);
+    expect(await ctx.twoFactor.verifyTrustedDevice('alice', ctx.device.token)).toEqual({ ok: false, reason: 'invalid' });
+    expect(await ctx.twoFactor.listTrustedDevices('alice')).toEqual([]);
+    expect(await ctx.twoFactor.status('alice')).toMatchObject({ state: 'enabled' });
   });
 
   it('revokeAllDevices (for operations that end a factor) empties the field and counts', async () => {

@@ -1,6 +1,6 @@
 // The Redis store on a Redis Cluster of three masters on loopback (redis-server --cluster-enabled yes ×3,
 // redis-cli --cluster create), started here and killed afterwards, through node-redis's createCluster.
-// The cross-process single-use race on the same kind of cluster is in stores-multiprocess.test.ts.
+// The cross-process single-use race on the same kind of cluster is in multiprocess.test.ts (suite "Redis Cluster, 3 masters").
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { RedisStore } from '../../src/stores/redis.js';

@@ -1,6 +1,8 @@
 // The Redis store on a real redis-server: the one `npm test` starts (TWO_FACTOR_REDIS_URL; a missing server
 // is a failure, not a skip). The cluster, crash and fault tests start their own servers
-// (stores-redis-cluster, stores-redis-durability and stores-redis-faults).
+// (redis-cluster, redis-durability and redis-faults.test.ts).
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { createClient, type RedisClientType, type RedisClusterType } from 'redis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { TwoFactorError } from '../../src/errors.js';
@@ -14,6 +16,7 @@ import { expectSingleUseThroughService } from '../support/store-service.js';
 import { ManualClock, T0_MS, codeAt } from '../support/fixtures.js';
 
 const REDIS_URL = requiredEnv('TWO_FACTOR_REDIS_URL');
+const root = fileURLToPath(new URL('../..', import.meta.url));
 
 // A node-redis client and cluster must satisfy the structural type the store asks for (checked by tsc).
 const typeCheck: (c: RedisClientType | RedisClusterType) => RedisClient = (c) => c;
@@ -254,4 +257,30 @@ describe('RedisStore on a redis-server', () => {
       await client.del(`two-factor:{${DEMO_USER.id}}`);
     }
   });
+
+  test('the command itself: REDIS_URL=… npm run demo says it stores in that Redis and serves the sign-in page', async () => {
+    buildIfMissing();
+    // Its own process group, so the SIGINT at the end reaches npm and the demo under it.
+    const env = { ...process.env, REDIS_URL, PORT: '0', DATABASE_URL: '', DEMO_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') };
+    const child = spawn('npm', ['run', '--silent', 'demo'], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    let output = '';
+    child.stderr.on('data', (chunk) => (output += chunk));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (chunk) => {
+          output += chunk;
+          const open = /Open (http:\/\/\S+)/.exec(output);
+          if (open) resolve(open[1]!);
+        });
+        child.once('exit', (code) => reject(new Error(`npm run demo exited with ${code}: ${output}`)));
+      });
+      expect(output).toContain(`Storage:     Redis ${new URL(REDIS_URL).href}`);
+      const page = await fetch(`${url}login`);
+      expect(page.status).toBe(200);
+    } finally {
+      process.kill(-child.pid!, 'SIGINT');
+      await exited;
+    }
+  }, 60_000);
 });
