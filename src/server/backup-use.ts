@@ -6,7 +6,7 @@
 import { verifyBackupCode } from '../backup-codes-hash.js';
 import { failure, refuse, remainingOf, throttled, waitFor, type Failure } from './decisions.js';
 import type { TwoFactorOperation } from './events.js';
-import type { TwoFactorRecord } from './record.js';
+import { isEnabled, type TwoFactorRecord } from './record.js';
 import type { StoredRecord } from './store.js';
 import { retryAfterMs } from './throttle.js';
 import type { Decision, ServiceContext } from './transact.js';
@@ -33,7 +33,7 @@ export async function useBackupCode<R>(
 ): Promise<R | Failure> {
   const charged = await ctx.transact(userId, async (stored, nowMs): Promise<Decision<Charge | Failure>> => {
     const record = stored?.record;
-    if (!record || record.factors.length === 0) return refuse(operation, 'not-enabled', 'backup-code');
+    if (!record || !isEnabled(record)) return refuse(operation, 'not-enabled', 'backup-code');
     const wait = waitFor(ctx, record, nowMs);
     if (wait > 0) return throttled(operation, wait);
     const refused = precheck && (await precheck(record, nowMs));
@@ -52,7 +52,7 @@ export async function useBackupCode<R>(
   }
   return ctx.transact(userId, async (stored, nowMs): Promise<Decision<R | Failure>> => {
     const record = stored?.record;
-    if (!record || record.factors.length === 0) return refuse(operation, 'not-enabled', 'backup-code');
+    if (!record || !isEnabled(record)) return refuse(operation, 'not-enabled', 'backup-code');
     // A regenerated set, or this code used already (perhaps by a concurrent request): the charge counted it.
     if (record.backupCodes !== charged.hashed || record.backupCodesUsed.includes(match.index)) {
       return {

@@ -5,7 +5,7 @@ import { countBackupCodes } from '../backup-codes-string.js';
 import { hashBackupCodes } from '../backup-codes-hash.js';
 import type { TwoFactorOperation } from './events.js';
 import { matchFactors, withFactorUsed } from './factor-codes.js';
-import { RECORD_SCHEMA, type StoredFactor, type TwoFactorRecord } from './record.js';
+import { isEnabled, RECORD_SCHEMA, type StoredFactor, type TwoFactorRecord } from './record.js';
 import type { StoredRecord } from './store.js';
 import { retryAfterMs, throttleDelayMs } from './throttle.js';
 import type { Decision, ServiceContext } from './transact.js';
@@ -96,7 +96,7 @@ export async function requireCurrentCode(
   operation: TwoFactorOperation,
 ): Promise<CodeAccepted | { refused: Decision<Failure> }> {
   const record = stored?.record;
-  if (!record || record.factors.length === 0) return { refused: refuse(operation, 'not-enabled') };
+  if (!record || !isEnabled(record)) return { refused: refuse(operation, 'not-enabled') };
   const wait = waitFor(ctx, record, nowMs);
   if (wait > 0) return { refused: throttled(operation, wait) };
   const match = await matchFactors(ctx, userId, record, code, nowMs);

@@ -10,13 +10,14 @@ export interface TotpMatch {
   driftSteps: number;
 }
 
+const clampDrift = (steps: number, maxDriftSteps: number): number => Math.max(-maxDriftSteps, Math.min(maxDriftSteps, steps));
+
 /**
  * The moment the factor's device believes it is, in epoch ms: `nowMs` moved by its learned offset, capped
  * at ±`maxDriftSteps` (a record may hold up to 100: learned under a higher cap, or not written by the service).
  */
 function deviceNow(factor: TotpFactor, nowMs: number, maxDriftSteps: number): number {
-  const drift = Math.max(-maxDriftSteps, Math.min(maxDriftSteps, factor.driftSteps));
-  return Math.max(0, nowMs + drift * factor.period * 1000);
+  return Math.max(0, nowMs + clampDrift(factor.driftSteps, maxDriftSteps) * factor.period * 1000);
 }
 
 /**
@@ -30,7 +31,7 @@ export function matchTotp(secret: Uint8Array, factor: TotpFactor, code: string, 
   if (!match.valid) return null;
   const current = Math.floor(nowMs / 1000 / period);
   const offset = match.step - current;
-  return { step: match.step, driftSteps: Math.max(-maxDriftSteps, Math.min(maxDriftSteps, offset)) };
+  return { step: match.step, driftSteps: clampDrift(offset, maxDriftSteps) };
 }
 
 /**

@@ -10,7 +10,7 @@ import { counted, emptyRecord, freshBackupCodes, refuse, type Failure } from './
 import { assertRoomForFactor, withFactorAdded } from './factors.js';
 import { DEFAULT_TOTP_LABEL, labelArgument, newFactorId } from './label.js';
 import { addWithProof, type Checked } from './proof.js';
-import type { TotpFactor, TwoFactorRecord } from './record.js';
+import { isEnabled, type TotpFactor, type TwoFactorRecord } from './record.js';
 import type { ServiceContext } from './transact.js';
 import { assertUserId } from './user-id.js';
 
@@ -70,7 +70,7 @@ export async function confirmEnrollment(ctx: ServiceContext, userIdInput: string
     const match = verifyTotp(secret, code, { algorithm: pending.algorithm, digits: pending.digits, period: pending.period, window: ctx.window, now: nowMs });
     if (!match.valid) return { refused: counted(ctx, record, nowMs, operation, 'invalid', 'totp') };
     assertRoomForFactor(record);
-    const first = record.factors.length === 0;
+    const first = !isEnabled(record);
     // scrypt (~0.1 s a code) only for a confirmed first factor, once per call.
     const { codes: backupCodes, hashed } = first ? await codes() : { codes: [], hashed: null };
     const factor: TotpFactor = {

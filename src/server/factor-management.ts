@@ -7,6 +7,7 @@ import type { EventBody } from './events.js';
 import type { Decision, ServiceContext } from './transact.js';
 import { revokeAllDevices } from './trusted-devices.js';
 import { assertUserId } from './user-id.js';
+import { isEnabled } from './record.js';
 
 /** {@link TwoFactor.listFactors}. @internal */
 export async function listFactors(ctx: ServiceContext, userIdInput: string): Promise<FactorInfo[]> {
@@ -37,7 +38,7 @@ export async function removeFactor(ctx: ServiceContext, userIdInput: string, fac
   const operation = 'remove-factor';
   return ctx.transact(userId, async (stored, nowMs): Promise<Decision<{ ok: true } | Failure>> => {
     const record = stored?.record;
-    if (!record || record.factors.length === 0) return refuse(operation, 'not-enabled');
+    if (!record || !isEnabled(record)) return refuse(operation, 'not-enabled');
     if (factorIndex(record, factorId) < 0) return refuse(operation, 'unknown-factor');
     const checked = await requireCurrentCode(ctx, userId, stored, code, nowMs, operation);
     if ('refused' in checked) return checked.refused;

@@ -1,6 +1,6 @@
 // A user's factors: what is shown of them, how one is added beside the others, and the limit.
 import { fail } from '../internal/assert.js';
-import { MAX_FACTORS, type StoredFactor, type TwoFactorRecord } from './record.js';
+import { isEnabled, MAX_FACTORS, type StoredFactor, type TwoFactorRecord } from './record.js';
 
 /** An authenticator app (`'totp'`, RFC 6238) or a hardware token (`'hotp'`, RFC 4226). */
 export type FactorType = 'totp' | 'hotp';
@@ -44,7 +44,7 @@ export function assertRoomForFactor(record: TwoFactorRecord | null | undefined):
  */
 export function withFactorAdded(record: TwoFactorRecord, factor: StoredFactor, nowMs: number, hashed: string | null): TwoFactorRecord {
   assertRoomForFactor(record);
-  if (record.factors.length > 0) return { ...record, factors: [...record.factors, factor] };
+  if (isEnabled(record)) return { ...record, factors: [...record.factors, factor] };
   return { ...record, factors: [factor], backupCodes: hashed, backupCodesUsed: [], enabledAt: nowMs };
 }
 

@@ -10,7 +10,7 @@ import { assertRoomForFactor, factorIndex, withFactorAdded } from './factors.js'
 import { findConsecutive } from './hotp-token.js';
 import { DEFAULT_HOTP_LABEL, factorIdArgument, labelArgument, newFactorId } from './label.js';
 import { addWithProof, type Checked } from './proof.js';
-import type { HotpFactor } from './record.js';
+import { isEnabled, type HotpFactor } from './record.js';
 import type { Decision, ServiceContext } from './transact.js';
 import { assertUserId } from './user-id.js';
 
@@ -66,7 +66,7 @@ export async function addHotpToken(ctx: ServiceContext, userIdInput: string, opt
     assertRoomForFactor(record);
     const found = findConsecutive(key, codes, start, ctx.hotp.syncLookAhead);
     if (found < 0) return { refused: counted(ctx, record, nowMs, operation, 'invalid', 'hotp') };
-    const first = record.factors.length === 0;
+    const first = !isEnabled(record);
     const { codes: backupCodes, hashed } = first ? await backup() : { codes: [], hashed: null };
     const factor: HotpFactor = {
       id: newFactorId(record.factors),
@@ -99,7 +99,7 @@ export async function resyncHotp(ctx: ServiceContext, userIdInput: string, facto
   const operation = 'resync-hotp';
   return ctx.transact(userId, async (stored, nowMs): Promise<Decision<{ ok: true } | Failure>> => {
     const record = stored?.record;
-    if (!record || record.factors.length === 0) return refuse(operation, 'not-enabled');
+    if (!record || !isEnabled(record)) return refuse(operation, 'not-enabled');
     const index = factorIndex(record, factorId);
     const factor = record.factors[index];
     if (!factor || factor.type !== 'hotp') return refuse(operation, 'unknown-factor');

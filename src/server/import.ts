@@ -11,7 +11,7 @@ import { emptyRecord } from './decisions.js';
 import { assertRoomForFactor, withFactorAdded } from './factors.js';
 import { DEFAULT_HOTP_LABEL, DEFAULT_TOTP_LABEL, labelArgument, newFactorId } from './label.js';
 import { storableCounter } from './hotp-tokens.js';
-import { MAX_TOTP_PERIOD_SECONDS, type SealedSecret, type StoredFactor } from './record.js';
+import { isEnabled, MAX_TOTP_PERIOD_SECONDS, type SealedSecret, type StoredFactor } from './record.js';
 import type { Decision, ServiceContext } from './transact.js';
 import { assertUserId } from './user-id.js';
 
@@ -77,8 +77,8 @@ export async function importFactor(ctx: ServiceContext, userIdInput: string, fac
       fail('INVALID_OPTION', 'opts.backupCodes', 'omitted for a user who already has backup codes', codes);
     }
     const next = withFactorAdded(record, factor, nowMs, hashed);
-    const withCodes = hashed !== null && record.factors.length > 0 ? { ...next, backupCodes: hashed, backupCodesUsed: [] } : next;
-    const first = record.factors.length === 0;
+    const first = !isEnabled(record);
+    const withCodes = hashed !== null && !first ? { ...next, backupCodes: hashed, backupCodesUsed: [] } : next;
     return {
       result: { factorId: factor.id },
       next: withCodes,

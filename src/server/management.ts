@@ -3,6 +3,7 @@ import { freshBackupCodes, remainingOf, requireCurrentCode, type Failure } from 
 import { factorInfo, type FactorInfo } from './factors.js';
 import type { Decision, ServiceContext } from './transact.js';
 import { assertUserId } from './user-id.js';
+import { isEnabled } from './record.js';
 
 /** What {@link TwoFactor.status} returns. */
 export interface TwoFactorStatus {
@@ -47,7 +48,7 @@ export async function regenerateBackupCodes(ctx: ServiceContext, userIdInput: st
 export async function status(ctx: ServiceContext, userIdInput: string): Promise<TwoFactorStatus> {
   const userId = assertUserId(userIdInput);
   const record = (await ctx.read(userId))?.record;
-  if (record && record.factors.length > 0) {
+  if (record && isEnabled(record)) {
     return { state: 'enabled', backupCodesRemaining: remainingOf(record), enabledAt: record.enabledAt!, factors: record.factors.map(factorInfo) };
   }
   // An expired first enrolment is as good as none: the user has to begin again.

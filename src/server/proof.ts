@@ -4,7 +4,7 @@ import { useBackupCode } from './backup-use.js';
 import { counted, emptyRecord, methodOf, refuse, throttled, waitFor, type Failure, type Method } from './decisions.js';
 import type { EventBody, TwoFactorOperation } from './events.js';
 import { looksLikeFactorCode, matchFactors, withFactorUsed } from './factor-codes.js';
-import type { TwoFactorRecord } from './record.js';
+import { isEnabled, type TwoFactorRecord } from './record.js';
 import type { Decision, ServiceContext } from './transact.js';
 
 /** An addition checked against the record as read: a refusal (counted or not), or how to apply it. @internal */
@@ -28,7 +28,7 @@ export async function addWithProof<R>(ctx: ServiceContext, userId: string, opera
     if (wait > 0) return throttled(operation, wait);
     const checked = await addition(record, nowMs);
     if ('refused' in checked) return checked.refused;
-    if (record.factors.length === 0) return commit(checked, record, null);
+    if (!isEnabled(record)) return commit(checked, record, null);
     // An empty field (a form sent without the proof) asks for one; it is no wrong guess to count.
     if (proof === undefined || (typeof proof === 'string' && proof.trim() === '')) return refuse(operation, 'proof-required');
     if (typeof proof !== 'string' || !looksLikeFactorCode(record, proof)) return { result: { needsBackupCode: true }, events: [] };

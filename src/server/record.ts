@@ -102,6 +102,11 @@ export interface TwoFactorRecord {
   devices?: TrustedDevice[];
 }
 
+/** True when 2FA is on: the record holds at least one factor. The one definition of "enabled". @internal */
+export function isEnabled(record: TwoFactorRecord): boolean {
+  return record.factors.length > 0;
+}
+
 /** Most factors a user may hold. */
 export const MAX_FACTORS = 10;
 /** Largest learned clock offset a record may hold, in steps either way (the `totp.maxDriftSteps` option's ceiling). @internal */
@@ -212,7 +217,7 @@ function parseRecordV2(value: Record<string, unknown>): TwoFactorRecord {
     lastFailureAt: lastFailureAt === null || lastFailureAt === undefined ? null : time(lastFailureAt, 'lastFailureAt'),
     ...parseDevices(value.devices),
   };
-  const enabled = record.factors.length > 0;
+  const enabled = isEnabled(record);
   // A factor imported without backup codes leaves the set null while enabled.
   if (!enabled && record.backupCodes !== null) bad('backupCodes', 'null while no factor is enabled', value.backupCodes);
   if (record.backupCodes === null && record.backupCodesUsed.length > 0) bad('backupCodesUsed', 'empty while there is no backup-code set', value.backupCodesUsed);

@@ -13,6 +13,7 @@ import {
   withDevices,
 } from './trusted-devices.js';
 import { assertUserId } from './user-id.js';
+import { isEnabled } from './record.js';
 
 /** What {@link TwoFactor.verifyTrustedDevice} returns. */
 export type TrustedDeviceCheck = { ok: true; deviceId: string } | { ok: false; reason: 'invalid' | 'expired' | 'not-enabled' };
@@ -37,7 +38,7 @@ export async function verifyTrustedDevice(ctx: ServiceContext, userIdInput: stri
   const secret = tokenBytes(token);
   if (!secret) return { ok: false, reason: 'invalid' };
   const first = await ctx.read(userId);
-  if (!first || first.record.factors.length === 0) return { ok: false, reason: 'not-enabled' };
+  if (!first || !isEnabled(first.record)) return { ok: false, reason: 'not-enabled' };
   const hash = hashDeviceToken(userId, secret);
   const device = matchDevice(first.record.devices, hash);
   const nowMs = ctx.now();
@@ -59,7 +60,7 @@ export async function verifyTrustedDevice(ctx: ServiceContext, userIdInput: stri
 export async function listTrustedDevices(ctx: ServiceContext, userIdInput: string): Promise<TrustedDeviceInfo[]> {
   const userId = assertUserId(userIdInput);
   const record = (await ctx.read(userId))?.record;
-  if (!record || record.factors.length === 0) return [];
+  if (!record || !isEnabled(record)) return [];
   return liveDevices(record.devices, ctx.now())
     .reverse()
     .map(({ id, label, createdAt, expiresAt, lastUsedAt }) => ({

@@ -7,6 +7,7 @@ import type { FactorType } from './factors.js';
 import type { Decision, ServiceContext } from './transact.js';
 import { deviceMintOption, withTrustedDevice, type MintedDevice } from './trusted-devices.js';
 import { assertUserId } from './user-id.js';
+import { isEnabled } from './record.js';
 
 /** A successful sign-in: which factor matched (absent for a backup code), the backup codes left, and the trusted-device token when one was asked for. */
 export type Verified =
@@ -30,7 +31,7 @@ export async function verify(ctx: ServiceContext, userIdInput: string, code: str
   const mint = deviceMintOption(userId, options);
   const first = await ctx.read(userId);
   const record = first?.record;
-  if (!record || record.factors.length === 0) {
+  if (!record || !isEnabled(record)) {
     const decision = refuse<Verified>('verify', 'not-enabled');
     ctx.emit(userId, ctx.now(), decision.events);
     return decision.result;
