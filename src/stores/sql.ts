@@ -13,21 +13,34 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 const TABLE_RULE = 'a table name such as "two_factor" or "auth.two_factor" (each part a letter or _, then letters, digits or _, at most 63)';
 
 /**
- * The `table` option as a quoted SQL identifier (`"schema"."table"` or `"table"`). Every part must match
- * IDENTIFIER, so a double quote can never reach the SQL text: quoting only keeps reserved words and case.
+ * The `table` option checked: one or two parts (`schema.table`), each matching IDENTIFIER. Returns the
+ * parts, so the ORM stores can hand them to their own quoting.
  */
-export function quotedTable(value: unknown): string {
-  if (value === undefined) return `"${DEFAULT_TABLE}"`;
+export function tableParts(value: unknown): string[] {
+  if (value === undefined) return [DEFAULT_TABLE];
   if (typeof value !== 'string') fail('INVALID_OPTION', 'table', TABLE_RULE, value);
   const parts = value.split('.');
   if (parts.length > 2 || !parts.every((part) => IDENTIFIER.test(part))) fail('INVALID_OPTION', 'table', TABLE_RULE, value);
-  return parts.map((part) => `"${part}"`).join('.');
+  return parts;
+}
+
+/**
+ * The `table` option as a quoted SQL identifier (`"schema"."table"` or `"table"`; MySQL: `` `t` ``). Every
+ * part must match IDENTIFIER, so a quote can never reach the SQL text: quoting only keeps reserved words and case.
+ */
+export function quotedTable(value: unknown, quote: '"' | '`' = '"'): string {
+  return tableParts(value)
+    .map((part) => `${quote}${part}${quote}`)
+    .join('.');
 }
 
 /** The store options object: `{ table?: string }`. Returns the quoted table name. */
-export function storeOptions(options: { table?: string } | undefined): string {
-  return quotedTable(optionsObject(options).table);
+export function storeOptions(options: { table?: string } | undefined, quote: '"' | '`' = '"'): string {
+  return quotedTable(optionsObject(options).table, quote);
 }
+
+// Re-exported for the stores added in 0.3, so they take the rule from one place.
+export { assertUserId };
 
 /** The arguments of `compareAndSet`, checked once; returns the record serialised as JSON text (or null). */
 export function casArguments(userId: unknown, expectedVersion: unknown, next: unknown): string | null {
