@@ -56,15 +56,17 @@ admin() { as_owner mariadb --no-defaults -S "$sock" -u "$owner" --batch --skip-c
 init() {
   mkdir -p "$dir"
   chmod 700 "$dir"
+  # The server's own temporary directory: the caller's TMPDIR may not be writable by `mysql`.
+  mkdir -p "$dir/tmp"
   if [ ! -f "$dir/password" ]; then
     # Hex only, so the URL needs no percent-encoding.
     od -An -N16 -tx1 /dev/urandom | tr -d ' \n' >"$dir/password"
   fi
-  if [ "$(id -u)" = 0 ]; then chown mysql: "$dir" "$dir/password"; fi
+  if [ "$(id -u)" = 0 ]; then chown mysql: "$dir" "$dir/password" "$dir/tmp"; fi
   if [ ! -d "$data/mysql" ]; then
     log "mariadb-install-db into $data"
-    as_owner mariadb-install-db --no-defaults --datadir="$data" --auth-root-authentication-method=socket \
-      --skip-test-db >"$dir/install.log" 2>&1 || {
+    TMPDIR="$dir/tmp" as_owner mariadb-install-db --no-defaults --datadir="$data" --tmpdir="$dir/tmp" \
+      --auth-root-authentication-method=socket --skip-test-db >"$dir/install.log" 2>&1 || {
       cat "$dir/install.log" >&2
       exit 1
     }
@@ -97,7 +99,7 @@ start() {
   log "starting MariaDB on 127.0.0.1:$port"
   # setsid + closed descriptors: the server outlives this script and holds none of its caller's pipes.
   as_owner setsid mariadbd --no-defaults --datadir="$data" --port="$port" --bind-address=127.0.0.1 \
-    --socket="$sock" --pid-file="$dir/mariadb.pid" --log-error="$dir/server.log" --skip-name-resolve \
+    --socket="$sock" --tmpdir="$dir/tmp" --pid-file="$dir/mariadb.pid" --log-error="$dir/server.log" --skip-name-resolve \
     --innodb-buffer-pool-size=64M --max-connections=200 </dev/null >/dev/null 2>&1 &
   local i
   for i in $(seq 1 600); do

@@ -50,8 +50,8 @@ function missingPythonModules(names, python, env) {
 }
 
 /**
- * Each package with what it is for and how its presence is detected. Both servers are needed even when
- * TWO_FACTOR_PG_URL / TWO_FACTOR_REDIS_URL are given: some suites start servers of their own.
+ * Each package with what it is for and how its presence is detected. The servers are needed even when
+ * TWO_FACTOR_PG_URL / TWO_FACTOR_REDIS_URL / TWO_FACTOR_MYSQL_URL are given: some suites start servers of their own.
  */
 export const REQUIREMENTS = [
   { pkg: 'oathtool', why: 'the reference OTP implementation (oracle)', has: (env) => onPath('oathtool', env) !== null },
@@ -64,6 +64,11 @@ export const REQUIREMENTS = [
     pkg: 'redis-server',
     why: 'the Redis store on a real server (redis-server and redis-cli)',
     has: (env) => onPath('redis-server', env) !== null && onPath('redis-cli', env) !== null,
+  },
+  {
+    pkg: 'mariadb-server',
+    why: 'the MySQL stores on a real MariaDB server (mariadbd, mariadb-install-db, mariadb)',
+    has: (env) => ['mariadbd', 'mariadb-install-db', 'mariadb'].every((tool) => onPath(tool, env) !== null),
   },
 ];
 
@@ -87,7 +92,8 @@ export function installMessage(missing, reason) {
   if (reason) lines.push(`They were not installed: ${reason}.`);
   lines.push(`Install them with: sudo apt-get install -y --no-install-recommends ${missing.join(' ')}`);
   lines.push('(Elsewhere: install oathtool, zbarimg, python3 with zxing-cpp and numpy, Chromium (CHROMIUM_PATH),');
-  lines.push(' PostgreSQL server binaries (TWO_FACTOR_PG_BIN) and redis-server/redis-cli, then run npm test again.)');
+  lines.push(' PostgreSQL server binaries (TWO_FACTOR_PG_BIN), redis-server/redis-cli and MariaDB (mariadbd,');
+  lines.push(' mariadb-install-db, mariadb), then run npm test again.)');
   return lines.join('\n');
 }
 

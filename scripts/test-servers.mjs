@@ -1,9 +1,10 @@
 // Throwaway servers for `npm test`: a fresh PostgreSQL (scripts/pg-test-server.sh in a new temporary
-// directory) when TWO_FACTOR_PG_URL is not set, and a redis-server when TWO_FACTOR_REDIS_URL is not set,
-// each on a free loopback port. stop() stops them and deletes their directories; it first waits for a
+// directory) when TWO_FACTOR_PG_URL is not set, a fresh MariaDB (scripts/mariadb-test-server.sh) when
+// TWO_FACTOR_MYSQL_URL is not set, and a redis-server when TWO_FACTOR_REDIS_URL is not set, each on a free
+// loopback port. stop() stops them and deletes their directories; it first waits for a
 // start still under way, so an interrupt in the middle of a start leaves nothing behind either.
 //
-//   node scripts/test-servers.mjs   # starts both, prints {"env":{…},"servers":[…]} on one line, and
+//   node scripts/test-servers.mjs   # starts all three, prints {"env":{…},"servers":[…]} on one line, and
 //                                   # stops them on SIGINT/SIGTERM (for running one vitest file by hand)
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const PG_SCRIPT = fileURLToPath(new URL('./pg-test-server.sh', import.meta.url));
+const MARIADB_SCRIPT = fileURLToPath(new URL('./mariadb-test-server.sh', import.meta.url));
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A port nobody listens on at the moment, on 127.0.0.1. */
@@ -28,8 +30,8 @@ export function freePort() {
 }
 
 /**
- * Where the PostgreSQL directory goes: the temporary directory, unless the server's user cannot reach it.
- * As root, the server runs as `postgres`, which needs to search every directory above its data (a
+ * Where the PostgreSQL (and MariaDB) directory goes: the temporary directory, unless the server's user
+ * cannot reach it. As root, the server runs as `postgres` (`mysql`), which needs to search every directory above its data (a
  * private TMPDIR such as a 0700 directory is not); then /tmp.
  */
 export function pgBaseDir(base = tmpdir(), isRoot = process.getuid?.() === 0) {
@@ -85,14 +87,18 @@ export class TestServers {
    * @returns {Promise<Record<string, string>>} the variables to add to the environment of the tests
    */
   start(env = process.env) {
-    const started = Promise.all([
+    const starts = [
       env.TWO_FACTOR_PG_URL ? null : this.#postgres(),
       env.TWO_FACTOR_REDIS_URL ? null : this.#redis(),
-    ]).then(([pgUrl, redisUrl]) => ({
+      env.TWO_FACTOR_MYSQL_URL ? null : this.#mariadb(),
+    ];
+    const started = Promise.all(starts).then(([pgUrl, redisUrl, mysqlUrl]) => ({
       ...(pgUrl && { TWO_FACTOR_PG_URL: pgUrl }),
       ...(redisUrl && { TWO_FACTOR_REDIS_URL: redisUrl }),
+      ...(mysqlUrl && { TWO_FACTOR_MYSQL_URL: mysqlUrl }),
     }));
-    this.#starting = started.catch(() => {});
+    // Every start, not only the first to fail: a stop must not tear down a server still being set up.
+    this.#starting = Promise.allSettled(starts);
     return started;
   }
 
@@ -125,6 +131,23 @@ export class TestServers {
     const url = r.stdout.trim();
     const pid = Number(readFileSync(join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
     this.servers.push({ name: 'postgres', url, pid, dir });
+    return url;
+  }
+
+  async #mariadb() {
+    const dir = mkdtempSync(join(pgBaseDir(), 'two-factor-test-mariadb-'));
+    const env = { ...process.env, TWO_FACTOR_MYSQL_DIR: dir };
+    this.#cleanups.push(async () => {
+      const r = await run(MARIADB_SCRIPT, ['destroy'], env);
+      rmSync(dir, { recursive: true, force: true });
+      if (r.status !== 0) throw new Error(`stopping MariaDB in ${dir} failed:\n${r.stderr}`);
+    });
+    env.TWO_FACTOR_MYSQL_PORT = String(await freePort());
+    const r = await run(MARIADB_SCRIPT, ['start'], env);
+    if (r.status !== 0) throw new Error(`starting MariaDB failed:\n${r.stderr}`);
+    const url = r.stdout.trim();
+    const pid = Number(readFileSync(join(dir, 'mariadb.pid'), 'utf8').trim());
+    this.servers.push({ name: 'mariadb', url, pid, dir });
     return url;
   }
 

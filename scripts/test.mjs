@@ -1,6 +1,6 @@
 // `npm test`: install the Debian packages the suites need when they are missing (scripts/test-deps.mjs),
-// start a throwaway PostgreSQL and Redis unless TWO_FACTOR_PG_URL / TWO_FACTOR_REDIS_URL are given
-// (scripts/test-servers.mjs), build (the packaging tests exercise dist/ and the packed tarball), run
+// start a throwaway PostgreSQL, MariaDB and Redis unless TWO_FACTOR_PG_URL / TWO_FACTOR_MYSQL_URL /
+// TWO_FACTOR_REDIS_URL are given (scripts/test-servers.mjs), build (the packaging tests exercise dist/ and the packed tarball), run
 // every vitest suite, stop the servers (also on failure and on Ctrl+C), and end with the plain
 // `N passed, N failed, N skipped` line CI reads (scripts/test-report.mjs: a suite that fails to load
 // or whose hook throws counts as failed). Arguments go to vitest. Exit status: non-zero exactly when

@@ -36,9 +36,9 @@ describe('no silent omissions', () => {
 
   test('each suite that needs a server URL fails (never passes) when the URL is unset', async () => {
     const needing = testSources().filter(
-      (file) => file.endsWith('.test.ts') && !file.startsWith('test/scripts/') && /TWO_FACTOR_(PG|REDIS)_URL/.test(readFileSync(join(ROOT, file), 'utf8')),
+      (file) => file.endsWith('.test.ts') && !file.startsWith('test/scripts/') && /TWO_FACTOR_(PG|REDIS|MYSQL)_URL/.test(readFileSync(join(ROOT, file), 'utf8')),
     );
-    expect(needing).toEqual(expect.arrayContaining(['test/stores/postgres.test.ts', 'test/stores/multiprocess.test.ts', 'test/stores/redis.test.ts']));
+    expect(needing).toEqual(expect.arrayContaining(['test/stores/mysql.test.ts', 'test/stores/postgres.test.ts', 'test/stores/multiprocess.test.ts', 'test/stores/redis.test.ts']));
     const dir = mkdtempSync(join(tmpdir(), 'two-factor-unset-'));
     try {
       const out = join(dir, 'report.json');

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { DEBIAN_PATHS, installMessage, missingPackages, onPath, provision, whyNoInstall } from '../../scripts/test-deps.mjs';
 import { ROOT, cleanEnv } from './helpers.js';
 
-const ALL = ['oathtool', 'zbar-tools', 'python3-zxing-cpp', 'python3-numpy', 'chromium', 'postgresql', 'redis-server'];
+const ALL = ['oathtool', 'zbar-tools', 'python3-zxing-cpp', 'python3-numpy', 'chromium', 'postgresql', 'redis-server', 'mariadb-server'];
 const empty = mkdtempSync(join(tmpdir(), 'two-factor-deps-'));
 chmodSync(empty, 0o755); // `nobody` runs a command from it below
 afterAll(() => rmSync(empty, { recursive: true, force: true }));
@@ -29,20 +29,23 @@ describe('missingPackages', () => {
     expect(missingPackages()).toEqual([]);
   });
 
-  test('on a machine with none of them: all seven, in one list', () => {
+  test('on a machine with none of them: all eight, in one list', () => {
     expect(missingPackages({ PATH: empty }, NOTHING)).toEqual(ALL);
   });
 
   test('each package is detected by what the suites use from it', () => {
-    const tools = ['oathtool', 'zbarimg', 'redis-server', 'redis-cli', 'pg_config'];
+    const tools = ['oathtool', 'zbarimg', 'redis-server', 'redis-cli', 'mariadbd', 'mariadb-install-db', 'mariadb', 'pg_config'];
     expect(missingPackages({ PATH: pathWith(tools) })).toEqual([]);
     expect(missingPackages({ PATH: pathWith(tools.filter((t) => t !== 'redis-cli')) })).toEqual(['redis-server']);
+    for (const tool of ['mariadbd', 'mariadb-install-db', 'mariadb']) {
+      expect(missingPackages({ PATH: pathWith(tools.filter((t) => t !== tool)) }), tool).toEqual(['mariadb-server']);
+    }
     expect(missingPackages({ PATH: pathWith(tools.filter((t) => t !== 'zbarimg')) })).toEqual(['zbar-tools']);
     expect(missingPackages({ PATH: pathWith(tools), CHROMIUM_PATH: join(empty, 'nowhere') })).toEqual(['chromium']);
     expect(missingPackages({ PATH: pathWith(tools), TWO_FACTOR_PG_BIN: empty })).toEqual(['postgresql']);
     // Without pg_config on PATH, the newest /usr/lib/postgresql/*/bin is found, as pg-test-server.sh does.
-    expect(missingPackages({ PATH: pathWith(tools.slice(0, 4)) })).toEqual([]);
-    expect(missingPackages({ PATH: pathWith(tools.slice(0, 4)) }, { ...DEBIAN_PATHS, pgRoots: [empty] })).toEqual(['postgresql']);
+    expect(missingPackages({ PATH: pathWith(tools.slice(0, -1)) })).toEqual([]);
+    expect(missingPackages({ PATH: pathWith(tools.slice(0, -1)) }, { ...DEBIAN_PATHS, pgRoots: [empty] })).toEqual(['postgresql']);
     // A python3 without zxing-cpp and numpy (the system one has them; a pyenv one earlier on PATH may not).
     expect(missingPackages({ PATH: pathWith(tools) }, { ...DEBIAN_PATHS, python: join(empty, 'python3') })).toEqual([
       'python3-zxing-cpp',
@@ -67,7 +70,7 @@ describe('when installing is not allowed', () => {
     // As `nobody` when this runs as root (the machine npm test targets); as the current user otherwise.
     const [command, ...args] = process.getuid?.() === 0 ? ['/usr/sbin/runuser', '-u', 'nobody', '--', process.execPath, script] : [process.execPath, script];
     const exit = spawnSync(command!, args, { env, cwd: '/', encoding: 'utf8', timeout: 30_000 });
-    const missing = ['oathtool', 'zbar-tools', 'chromium', 'postgresql', 'redis-server'];
+    const missing = ['oathtool', 'zbar-tools', 'chromium', 'postgresql', 'redis-server', 'mariadb-server'];
     expect(exit.status, exit.stderr).toBe(1);
     expect(exit.stdout).toBe('');
     expect(exit.stderr).toBe(`${installMessage(missing, 'installing needs root')}\n`);

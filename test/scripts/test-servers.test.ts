@@ -1,9 +1,10 @@
-// The throwaway servers of `npm test` (scripts/test-servers.mjs): both answer, and a signal stops them and
+// The throwaway servers of `npm test` (scripts/test-servers.mjs): PostgreSQL, MariaDB and Redis answer, and a signal stops them and
 // deletes their directories, also when it comes in the middle of starting them.
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, describe, expect, test } from 'vitest';
 // @ts-expect-error -- a plain .mjs script without type declarations
@@ -34,7 +35,7 @@ function redisPing(url: string): Promise<string> {
 }
 
 describe('node scripts/test-servers.mjs', () => {
-  test('starts PostgreSQL and Redis that answer; SIGINT stops both and deletes their directories', async () => {
+  test('starts PostgreSQL, MariaDB and Redis that answer; SIGINT stops all three and deletes their directories', async () => {
     const tmp = runTmp();
     let pid = 0;
     let resolveStarted: (line: string) => void;
@@ -49,14 +50,22 @@ describe('node scripts/test-servers.mjs', () => {
       env: Record<string, string>;
       servers: { name: string; url: string; pid: number; dir: string }[];
     };
-    expect(Object.keys(env).sort()).toEqual(['TWO_FACTOR_PG_URL', 'TWO_FACTOR_REDIS_URL']);
-    expect(servers.map((s) => s.name).sort()).toEqual(['postgres', 'redis']);
+    expect(Object.keys(env).sort()).toEqual(['TWO_FACTOR_MYSQL_URL', 'TWO_FACTOR_PG_URL', 'TWO_FACTOR_REDIS_URL']);
+    expect(servers.map((s) => s.name).sort()).toEqual(['mariadb', 'postgres', 'redis']);
 
     const client = new pg.Client({ connectionString: env.TWO_FACTOR_PG_URL });
     await client.connect();
     expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
     await client.end();
     expect(await redisPing(env.TWO_FACTOR_REDIS_URL!)).toBe('+PONG\r\n');
+    // MariaDB over TCP with the user and password of the URL (a wrong password is refused).
+    const maria = await mysql.createConnection(env.TWO_FACTOR_MYSQL_URL!);
+    expect((await maria.query('SELECT 1 AS one, DATABASE() AS db'))[0]).toEqual([{ one: 1, db: 'two_factor_test' }]);
+    await maria.end();
+    const wrong = new URL(env.TWO_FACTOR_MYSQL_URL!);
+    wrong.password = 'wrong';
+    await expect(mysql.createConnection(wrong.href)).rejects.toMatchObject({ code: 'ER_ACCESS_DENIED_ERROR' });
+    expect(new URL(env.TWO_FACTOR_MYSQL_URL!).hostname).toBe('127.0.0.1');
     for (const server of servers) {
       expect(running(server.pid)).toBe(true);
       expect(server.dir.startsWith(`${tmp}/`)).toBe(true);
