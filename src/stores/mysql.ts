@@ -3,7 +3,8 @@
 import type { StoredRecord, TwoFactorRecord, TwoFactorStore } from '../server/index.js';
 import { fail } from '../internal/assert.js';
 import { DEFAULT_TABLE, casArguments, initialVersion, quotedTable, storeOptions, storedRow } from './sql.js';
-import { lostMysqlRace, mysqlTableSql, userIdKey } from './mysql-rules.js';
+import { lostRace } from './lost-race.js';
+import { mysqlTableSql, userIdKey } from './mysql-rules.js';
 
 /**
  * The part of a `mysql2/promise` Pool (3.x) this store uses: `execute(sql, values)` resolving to
@@ -11,7 +12,9 @@ import { lostMysqlRace, mysqlTableSql, userIdKey } from './mysql-rules.js';
  * satisfy it (the callback API of plain `mysql2` does not: pass `pool.promise()`).
  */
 export interface MysqlPool {
-  execute(sql: string, values?: unknown[]): Promise<[unknown, unknown]>;
+  // `any[]`: mysql2 types the values as its own ExecuteValues, which unknown[] is not assignable to.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  execute(sql: string, values: any[]): Promise<[unknown, unknown]>;
 }
 
 /** Options of {@link MysqlStore}. */
@@ -139,14 +142,14 @@ export class MysqlStore implements TwoFactorStore {
     return (await this.#write(this.#sql.update, [json, key, expectedVersion])) === 1;
   }
 
-  /** A write's affected-row count; 0 when it lost a race (see LOST_RACE). */
+  /** A write's affected-row count; 0 when it lost a race (a duplicate key, a deadlock: see lost-race.ts). */
   async #write(sql: string, values: unknown[]): Promise<number> {
     try {
       const header = (await this.#run(sql, values)) as { affectedRows?: unknown };
       if (typeof header?.affectedRows !== 'number') fail('STORE_ERROR', 'affectedRows', 'a number', header?.affectedRows);
       return header.affectedRows;
     } catch (error) {
-      if (lostMysqlRace(error)) return 0;
+      if (lostRace(error)) return 0;
       throw error;
     }
   }
