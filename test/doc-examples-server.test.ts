@@ -1,12 +1,14 @@
 // Every ```ts example in the TSDoc of src/server/, src/stores/ and src/testing/ runs, with its stated
 // results checked, by the checker of test/doc-examples.test.ts (its header has the result conventions).
 // The examples run against real parts: a service on a MemoryStore with a ManualClock and cheap scrypt, the
-// PostgreSQL and Redis servers `npm test` starts, SQLite files in an empty temporary folder. The names an
+// PostgreSQL, MariaDB and Redis servers `npm test` starts, SQLite files in an empty temporary folder. The names an
 // example takes from its surroundings (`twoFactor`, `record`, `row`, …) are declared per example in
 // SETTINGS; `import` lines are answered with this repository's modules.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import * as core from '../src/index.js';
@@ -83,6 +85,24 @@ async function pgUrlInOwnSchema(): Promise<string> {
   return withPath.href;
 }
 
+/**
+ * A Prisma client generated from the documented model (PostgreSQL), for the PrismaStore example's
+ * `./generated/prisma/client` import: `prisma generate` needs no engine, so PRISMA_SCHEMA_ENGINE_BINARY
+ * points at any existing file (see test/stores/prisma.test.ts).
+ */
+async function generatedPrismaClient(): Promise<{ client: unknown; work: string }> {
+  const { PRISMA_MODEL } = await import('../src/stores/prisma.js');
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const work = join(root, 'test-artifacts', `doc-prisma-${process.pid}`);
+  mkdirSync(work, { recursive: true });
+  writeFileSync(join(work, 'schema.prisma'), `generator client {\n  provider = "prisma-client"\n  output   = "./client"\n}\n\ndatasource db {\n  provider = "postgresql"\n}\n\n${PRISMA_MODEL}\n`);
+  execFileSync(join(root, 'node_modules/.bin/prisma'), ['generate', '--schema', join(work, 'schema.prisma')], {
+    stdio: 'pipe',
+    env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.execPath, CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+  });
+  return { client: await import(pathToFileURL(join(work, 'client/client.ts')).href), work };
+}
+
 const SETTINGS: Record<string, () => Promise<Setting>> = {
   'server/record.ts#parseRecord': async () => ({ scope: { row: { record_json: JSON.stringify(enabledRecord(5)) } } }),
   'server/service.ts#confirmEnrollment': async () => {
@@ -117,6 +137,31 @@ const SETTINGS: Record<string, () => Promise<Setting>> = {
     return { scope: { console: out.console }, after: async () => expect(out.lines).toEqual([(await import('../src/stores/postgres.js')).postgresSchema('auth.two_factor')]) };
   },
   'stores/postgres.ts#PostgresStore': async () => ({ scope: { ...env({ DATABASE_URL: await pgUrlInOwnSchema() }), ...printed() }, epilogue: 'await pool.end();' }),
+  'stores/mysql.ts#mysqlSchema': async () => {
+    const out = printed();
+    return { scope: { console: out.console }, after: async () => expect(out.lines).toEqual([(await import('../src/stores/mysql.js')).mysqlSchema('auth.two_factor')]) };
+  },
+  'stores/mysql.ts#MysqlStore': async () => ({ scope: env({ DATABASE_URL: requiredEnv('TWO_FACTOR_MYSQL_URL') }), epilogue: 'await pool.end();' }),
+  'stores/kysely.ts#kyselySchema': async () => {
+    const out = printed();
+    return { scope: { console: out.console }, after: async () => expect(out.lines).toEqual([(await import('../src/stores/kysely.js')).kyselySchema('mysql', 'two_factor')]) };
+  },
+  'stores/kysely.ts#kyselyDialect': async () => ({ epilogue: 'await db.destroy();' }),
+  'stores/kysely.ts#KyselyStore': async () => ({ scope: env({ DATABASE_URL: await pgUrlInOwnSchema() }), epilogue: 'await db.destroy();' }),
+  'stores/drizzle.ts#DrizzleStore': async () => ({ scope: env({ DATABASE_URL: await pgUrlInOwnSchema() }), epilogue: 'await db.$client.end();' }),
+  'stores/prisma.ts#prismaSchemaSql': async () => {
+    const out = printed();
+    return { scope: { console: out.console }, after: async () => expect(out.lines).toEqual([(await import('../src/stores/prisma.js')).prismaSchemaSql('postgresql')]) };
+  },
+  'stores/prisma.ts#PrismaStore': async () => {
+    const { client, work } = await generatedPrismaClient();
+    return {
+      scope: env({ DATABASE_URL: await pgUrlInOwnSchema() }),
+      modules: { './generated/prisma/client': client },
+      epilogue: 'await prisma.$disconnect();',
+      after: async () => rmSync(work, { recursive: true, force: true }),
+    };
+  },
   'stores/redis.ts#RedisStore': async () => ({ scope: { ...env({ REDIS_URL: requiredEnv('TWO_FACTOR_REDIS_URL') }), ...printed() }, epilogue: 'client.destroy();' }),
   'stores/sqlite.ts#sqliteSchema': async () => {
     const out = printed();
@@ -150,7 +195,15 @@ async function modules(): Promise<Record<string, unknown>> {
     '@inworkjobs/two-factor/stores/sqlite': await import('../src/stores/sqlite.js'),
     '@inworkjobs/two-factor/stores/postgres': await import('../src/stores/postgres.js'),
     '@inworkjobs/two-factor/stores/redis': await import('../src/stores/redis.js'),
+    '@inworkjobs/two-factor/stores/mysql': await import('../src/stores/mysql.js'),
+    '@inworkjobs/two-factor/stores/kysely': await import('../src/stores/kysely.js'),
+    '@inworkjobs/two-factor/stores/drizzle': await import('../src/stores/drizzle.js'),
+    '@inworkjobs/two-factor/stores/prisma': await import('../src/stores/prisma.js'),
     'better-sqlite3': await import('better-sqlite3'),
+    'mysql2/promise': await import('mysql2/promise'),
+    kysely: await import('kysely'),
+    'drizzle-orm/node-postgres': await import('drizzle-orm/node-postgres'),
+    '@prisma/adapter-pg': await import('@prisma/adapter-pg'),
     pg: await import('pg'),
     redis: await import('redis'),
   };
@@ -185,7 +238,7 @@ describe('TSDoc examples of /server, /stores and /testing', () => {
 
   it('every exported function and class of /server, /testing and the stores has an example', async () => {
     const imports = await modules();
-    const entries = ['server', 'testing', 'stores/sqlite', 'stores/postgres', 'stores/redis'].map((e) => imports[`@inworkjobs/two-factor/${e}`] as Record<string, unknown>);
+    const entries = ['server', 'testing', 'stores/sqlite', 'stores/postgres', 'stores/redis', 'stores/mysql', 'stores/kysely', 'stores/drizzle', 'stores/prisma'].map((e) => imports[`@inworkjobs/two-factor/${e}`] as Record<string, unknown>);
     const callable = entries.flatMap((entry) => Object.entries(entry).filter(([, v]) => typeof v === 'function').map(([k]) => k));
     const documented = new Set(examples.map((e) => e.symbol));
     expect(callable.length).toBeGreaterThan(10);
@@ -198,8 +251,15 @@ describe('TSDoc examples of /server, /stores and /testing', () => {
       'server/service.ts#createTwoFactor',
       'server/store.ts#MemoryStore',
       'server/throttle.ts#DEFAULT_THROTTLE',
+      'stores/drizzle.ts#DrizzleStore',
+      'stores/kysely.ts#kyselySchema',
+      'stores/kysely.ts#KyselyStore',
+      'stores/mysql.ts#mysqlSchema',
+      'stores/mysql.ts#MysqlStore',
       'stores/postgres.ts#postgresSchema',
       'stores/postgres.ts#PostgresStore',
+      'stores/prisma.ts#prismaSchemaSql',
+      'stores/prisma.ts#PrismaStore',
       'stores/redis.ts#RedisStore',
       'stores/sqlite.ts#sqliteSchema',
       'stores/sqlite.ts#SqliteStore',

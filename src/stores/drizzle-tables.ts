@@ -32,8 +32,9 @@ const pgColumns = () => ({
  *
  * @example
  * ```ts
- * // db/schema.ts
- * export const twoFactor = pgTwoFactorTable();
+ * // db/schema.ts: `export const twoFactor = pgTwoFactorTable();`
+ * const twoFactor = pgTwoFactorTable('auth.two_factor');
+ * twoFactor.userId.name; // 'user_id'
  * ```
  */
 export function pgTwoFactorTable(name: string = DEFAULT_TABLE) {
@@ -68,8 +69,9 @@ const mysqlColumns = () => ({
  *
  * @example
  * ```ts
- * // db/schema.ts
- * export const twoFactor = mysqlTwoFactorTable();
+ * // db/schema.ts: `export const twoFactor = mysqlTwoFactorTable();`
+ * const twoFactor = mysqlTwoFactorTable();
+ * twoFactor.userId.getSQLType(); // 'varbinary(1024)'
  * ```
  */
 export function mysqlTwoFactorTable(name: string = DEFAULT_TABLE) {
@@ -88,8 +90,9 @@ export function mysqlTwoFactorTable(name: string = DEFAULT_TABLE) {
  *
  * @example
  * ```ts
- * // db/schema.ts
- * export const twoFactor = sqliteTwoFactorTable();
+ * // db/schema.ts: `export const twoFactor = sqliteTwoFactorTable();`
+ * const twoFactor = sqliteTwoFactorTable();
+ * twoFactor.version.name; // 'version'
  * ```
  */
 export function sqliteTwoFactorTable(name: string = DEFAULT_TABLE) {

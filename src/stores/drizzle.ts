@@ -73,7 +73,8 @@ function unwrapped(error: unknown): unknown {
  * import { createTwoFactor } from '@inworkjobs/two-factor/server';
  * import { DrizzleStore, pgTwoFactorTable } from '@inworkjobs/two-factor/stores/drizzle';
  *
- * export const twoFactorTable = pgTwoFactorTable(); // in your schema file, for drizzle-kit
+ * // In your schema file, for drizzle-kit: export const twoFactorTable = pgTwoFactorTable();
+ * const twoFactorTable = pgTwoFactorTable();
  * const db = drizzle(new pg.Pool({ connectionString: process.env.DATABASE_URL }));
  * const twoFactor = createTwoFactor({ store: new DrizzleStore(db, twoFactorTable), issuer: 'InworkJobs' });
  * ```

@@ -46,7 +46,8 @@ const NOW: Record<KyselyDialectName, string> = {
  * ```ts
  * import Database from 'better-sqlite3';
  * import { Kysely, SqliteDialect } from 'kysely';
- * console.log(kyselyDialect(new Kysely({ dialect: new SqliteDialect({ database: new Database(':memory:') }) }))); // 'sqlite'
+ * const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(':memory:') }) });
+ * kyselyDialect(db); // 'sqlite'
  * ```
  */
 export function kyselyDialect(db: Kysely<any>): KyselyDialectName {

@@ -23,6 +23,11 @@ export interface PrismaTwoFactorDelegate {
  * The Prisma model block of the store, for your `schema.prisma` (PostgreSQL, SQLite, MySQL alike).
  * `version BigInt` lets a new row start at a random version in [1, 2^48); with `version Int` the store
  * keeps to [1, 2^31 - 2^24), so a re-created row repeats an old version with a chance of 2^-31 instead of 2^-48.
+ *
+ * @example
+ * ```ts
+ * PRISMA_MODEL.startsWith('model TwoFactorRecord {'); // true
+ * ```
  */
 export const PRISMA_MODEL = `model TwoFactorRecord {
   userId  String @id @map("user_id")

@@ -86,7 +86,8 @@ describe('MysqlStore on MariaDB', () => {
     expect((await store.get('ü-ser 😀'))?.record).toEqual(record);
   });
 
-  test.each(GOOD_TABLES)('table %s works, quoted', async (table) => {
+  // Not the default name: the doc example of MysqlStore migrates `two_factor` in this database meanwhile.
+  test.each(GOOD_TABLES.filter((t) => t !== 'two_factor'))('table %s works, quoted', async (table) => {
     await pool.query(`DROP TABLE IF EXISTS \`${table}\``);
     const { store } = await freshStore(pool, table);
     expect(await store.compareAndSet('u', null, pendingRecord())).toBe(true);
