@@ -2,7 +2,7 @@
 // to require, `import` of every entry, and TypeScript consumers (this repository's TypeScript, by path)
 // with module/moduleResolution node16 in an ESM and a CommonJS package, and with `bundler` — type-checked
 // against the shipped .d.ts/.d.cts (no skipLibCheck), and the node16 builds run.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +36,11 @@ const ENTRIES: Record<string, { src: string; probe: string; expected: unknown }>
     probe: `(() => { try { new lib.RedisStore({ isOpen: false, hGetAll() {}, evalSha() {}, eval() {} }); } catch (e) { return e.code + ' ' + e.message.slice(0, 8); } })()`,
     expected: 'INVALID_OPTION "client"',
   },
+  './stores/mysql': { src: '../../src/stores/mysql.ts', probe: `lib.mysqlSchema().includes('user_id    VARBINARY(1024)')`, expected: true },
+  // The Kysely and Drizzle entries load the app's own kysely / drizzle-orm (installed beside the tarball).
+  './stores/kysely': { src: '../../src/stores/kysely.ts', probe: `lib.kyselySchema('sqlite').startsWith('CREATE TABLE')`, expected: true },
+  './stores/drizzle': { src: '../../src/stores/drizzle.ts', probe: `lib.pgTwoFactorTable().userId.name`, expected: 'user_id' },
+  './stores/prisma': { src: '../../src/stores/prisma.ts', probe: `lib.PRISMA_MODEL.split('\\n')[0]`, expected: 'model TwoFactorRecord {' },
 };
 const codeEntries = Object.keys(pkg.exports).filter((e) => e !== './package.json');
 const requirable = codeEntries.filter((e) => typeof pkg.exports[e] === 'object' && 'require' in (pkg.exports[e] as object));
@@ -50,6 +55,9 @@ beforeAll(() => {
   const tarball = packTarball(work);
   app = join(work, 'app');
   installOffline(app, [tarball]);
+  // kysely and drizzle-orm, the peers of two entries, linked from this repository's node_modules (an app
+  // using those entries has them; npm would need the registry's metadata to add them here).
+  for (const peer of ['kysely', 'drizzle-orm']) symlinkSync(join(root, 'node_modules', peer), join(app, 'node_modules', peer), 'dir');
 });
 
 afterAll(() => {
@@ -116,6 +124,8 @@ function consumerSource(entries: string[]): string {
     has('./stores/sqlite') && `import { SqliteStore, sqliteSchema, type SqliteDatabase } from '${NAME}/stores/sqlite';`,
     has('./stores/postgres') && `import { PostgresStore, postgresSchema, type PostgresClient } from '${NAME}/stores/postgres';`,
     has('./stores/redis') && `import { RedisStore, DEFAULT_KEY_PREFIX, type RedisClient } from '${NAME}/stores/redis';`,
+    has('./stores/mysql') && `import { MysqlStore, mysqlSchema, type MysqlPool } from '${NAME}/stores/mysql';`,
+    has('./stores/prisma') && `import { PrismaStore, prismaSchemaSql, type PrismaTwoFactorDelegate } from '${NAME}/stores/prisma';`,
     `
 declare const console: { log(text: string): void }; // no @types/node in this project
 const algorithm: Algorithm = 'SHA1';
@@ -160,6 +170,19 @@ out.postgres = postgresSchema('auth.two_factor').includes('auth');`,
 const redis: TwoFactorStore = new RedisStore(redisClient, { keyPrefix: DEFAULT_KEY_PREFIX });
 // @ts-expect-error: keyPrefix is a string
 void (() => new RedisStore(redisClient, { keyPrefix: 2 }));`,
+    has('./stores/mysql') &&
+      `const mysqlPool: MysqlPool = { execute: async () => [[], []] };
+const mysqlStore: TwoFactorStore = new MysqlStore(mysqlPool, { table: 'two_factor' });
+out.mysql = mysqlSchema('auth.two_factor').includes('\`auth\`.\`two_factor\`');
+// @ts-expect-error: table is a string
+void (() => new MysqlStore(mysqlPool, { table: 2 }));`,
+    has('./stores/prisma') &&
+      `const delegate: PrismaTwoFactorDelegate = { findUnique: async () => null, create: async () => ({}), updateMany: async () => ({ count: 0 }), deleteMany: async () => ({ count: 0 }) };
+const prismaStore: TwoFactorStore = new PrismaStore(delegate);
+out.prisma = prismaSchemaSql('sqlite').includes('two_factor_record');
+// @ts-expect-error: only 'postgresql' and 'sqlite'
+void (() => prismaSchemaSql('mssql'));`,
+    has('./server') && has('./stores/mysql') && has('./stores/prisma') && `void [mysqlStore, prismaStore];`,
     has('./server') && `service.status('alice').then((s) => { out.status = s.state; console.log(JSON.stringify(out)); });`,
     !has('./server') && `console.log(JSON.stringify(out));`,
     has('./server') && has('./stores/sqlite') && has('./stores/postgres') && `void [sqlite, postgres, contract];`,
@@ -218,6 +241,8 @@ describe('TypeScript consumers (typescript from this repository)', () => {
       expect(out).toMatchObject({ code: '94287082', step: 1, uriStart: 'otpauth://totp/', secretLength: 20, errorCode: 'INVALID_SECRET' });
       if (entries.includes('./server')) expect(out.status).toBe('disabled');
       if (entries.includes('./testing')) expect(out.codeAt).toBe('94287082');
+      if (entries.includes('./stores/mysql')) expect(out.mysql).toBe(true);
+      if (entries.includes('./stores/prisma')) expect(out.prisma).toBe(true);
     }
   });
 

@@ -16,7 +16,7 @@ export function run(cmd: string, args: string[], options: ExecFileSyncOptions = 
 }
 
 // Every entry, and the declarations tsup writes last: all present means a finished build.
-const BUILT = ['index', 'qr', 'server', 'testing', 'stores/sqlite', 'stores/postgres', 'stores/redis']
+const BUILT = ['index', 'qr', 'server', 'testing', 'stores/sqlite', 'stores/postgres', 'stores/redis', 'stores/mysql', 'stores/kysely', 'stores/drizzle', 'stores/prisma']
   .flatMap((entry) => [`${entry}.js`, `${entry}.cjs`, `${entry}.d.ts`, `${entry}.d.cts`])
   .concat('cli.js');
 // One lock per checkout, shared by the test files vitest runs in parallel processes.
