@@ -1,8 +1,12 @@
 // verify() throughput and latency through the service on each store, with 1 and 8 concurrent clients.
-//   node bench/stores.mjs                 uses dist/ (run `npx tsup` first): server.js, stores/sqlite.js, stores/postgres.js, index.js
+//   node bench/stores.mjs                 uses dist/ (run `npx tsup` first): server.js, index.js and stores/*.js
 //   node bench/stores.mjs --dist=DIR      another build directory with the same files
 //   node bench/stores.mjs --seconds=N     measuring time per row (default 3; plus 0.5 s warm-up)
-//   TWO_FACTOR_PG_URL=postgres://…        adds the PostgreSQL server (scripts/pg-test-server.sh start)
+//   TWO_FACTOR_PG_URL=postgres://…        adds the PostgreSQL server (scripts/pg-test-server.sh start), through
+//                                         PostgresStore and through DrizzleStore (drizzle-orm/node-postgres),
+//                                         each on its own pg.Pool of 8
+//   TWO_FACTOR_MYSQL_URL=mysql://…        adds the MariaDB server (scripts/mariadb-test-server.sh start), MysqlStore
+//                                         on a mysql2/promise pool of 8
 //   redis-server on PATH                  adds Redis rows: a server started here on a free loopback port in a
 //                                         temporary directory (AOF, appendfsync always, then everysec), one
 //                                         node-redis connection shared by the clients, killed afterwards
@@ -19,6 +23,8 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { createClient } from 'redis';
 
@@ -35,6 +41,8 @@ const { createTwoFactor, MemoryStore } = await load('server.js');
 const { SqliteStore } = await load('stores/sqlite.js');
 const { PostgresStore } = await load('stores/postgres.js');
 const { RedisStore } = await load('stores/redis.js');
+const { MysqlStore } = await load('stores/mysql.js');
+const { DrizzleStore, pgTwoFactorTable } = await load('stores/drizzle.js');
 const { generateTotp } = await load('index.js');
 
 const STEP_MS = 30_000;
@@ -127,6 +135,38 @@ if (process.env.TWO_FACTOR_PG_URL) {
   });
 }
 
+if (process.env.TWO_FACTOR_PG_URL) {
+  // The same server and table layout through an ORM: what Drizzle adds to each statement.
+  backends.push({
+    name: 'PostgreSQL server, DrizzleStore (drizzle-orm/node-postgres, pg.Pool max 8)',
+    open: async () => {
+      const pool = new pg.Pool({ connectionString: process.env.TWO_FACTOR_PG_URL, max: 8 });
+      pool.on('error', () => {});
+      const table = `bench_drizzle_${process.pid}`;
+      await pool.query(`DROP TABLE IF EXISTS "${table}"`);
+      await new PostgresStore(pool, { table }).migrate(); // the same DDL drizzle-kit writes for pgTwoFactorTable
+      const store = new DrizzleStore(drizzle(pool), pgTwoFactorTable(table));
+      return { store, close: async () => { await pool.query(`DROP TABLE IF EXISTS "${table}"`); await pool.end(); } };
+    },
+  });
+}
+let mysqlInfo = '';
+if (process.env.TWO_FACTOR_MYSQL_URL) {
+  backends.push({
+    name: 'MariaDB server, MysqlStore (mysql2/promise pool, 8 connections)',
+    open: async () => {
+      const pool = mysql.createPool({ uri: process.env.TWO_FACTOR_MYSQL_URL, connectionLimit: 8 });
+      const table = `bench_${process.pid}`;
+      await pool.query(`DROP TABLE IF EXISTS \`${table}\``);
+      const store = new MysqlStore(pool, { table });
+      await store.migrate();
+      const [[row]] = await pool.query('SELECT VERSION() AS v, @@innodb_flush_log_at_trx_commit AS f, @@sync_binlog AS b, @@log_bin AS l');
+      mysqlInfo = `MariaDB ${row.v.split('-')[0]} on loopback, innodb_flush_log_at_trx_commit=${row.f}, binary log ${row.l ? 'on' : 'off'}`;
+      return { store, close: async () => { await pool.query(`DROP TABLE IF EXISTS \`${table}\``); await pool.end(); } };
+    },
+  });
+}
+
 /** A redis-server on a free loopback port in `dir`, killed when this process exits. */
 async function startRedis(dir, config) {
   const port = await new Promise((resolve) => {
@@ -180,7 +220,7 @@ rmSync(dir, { recursive: true, force: true });
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 console.log(`verify() through createTwoFactor, ${seconds} s per row; Node ${process.version}, ${os.cpus().length} × ${cpu}`);
-console.log([sqliteInfo, pgInfo, redisInfo].filter(Boolean).join('; '));
+console.log([sqliteInfo, pgInfo, mysqlInfo, redisInfo].filter(Boolean).join('; '));
 console.log('');
 console.log('| store | clients | verify()/s | p50 ms | p99 ms | calls |');
 console.log('|---|---:|---:|---:|---:|---:|');

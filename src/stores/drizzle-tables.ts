@@ -45,7 +45,8 @@ export function pgTwoFactorTable(name: string = DEFAULT_TABLE) {
 // The user id's UTF-8 bytes in a binary key (compared byte for byte; utf8mb4_bin would pad trailing spaces).
 const userIdBytes = customType<{ data: string; driverData: Uint8Array }>({
   dataType: () => 'varbinary(1024)',
-  toDriver: (value) => userIdKey(value),
+  // Bytes already (the store's prepared statements pass them; Drizzle encodes some placeholders again).
+  toDriver: (value: unknown) => (value instanceof Uint8Array ? value : userIdKey(value)),
   fromDriver: (value) => new TextDecoder().decode(value),
 });
 // A column type of drizzle's MySQL core cannot name a character set: utf8mb4 is written into the type.

@@ -7,6 +7,7 @@ import { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { StoredRecord, TwoFactorRecord, TwoFactorStore } from '../server/index.js';
 import { fail } from '../internal/assert.js';
 import { lostRace } from './lost-race.js';
+import { userIdKey } from './mysql-rules.js';
 import { assertUserId, casArguments, initialVersion, storedRow } from './sql.js';
 import type { mysqlTwoFactorTable, pgTwoFactorTable, sqliteTwoFactorTable } from './drizzle-tables.js';
 
@@ -35,6 +36,8 @@ const NOW: Record<Dialect, SQL> = {
   sqlite: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`,
 };
 
+let storeCount = 0;
+
 function dialectOf(table: unknown): Dialect {
   const columns = table as Partial<Record<'userId' | 'record' | 'version' | 'updatedAt', unknown>> | null;
   const complete = columns !== null && typeof columns === 'object' && ['userId', 'record', 'version', 'updatedAt'].every((c) => c in columns);
@@ -57,6 +60,7 @@ function unwrapped(error: unknown): unknown {
  * A {@link TwoFactorStore} in one table of your Drizzle schema, over your Drizzle database (drizzle-orm
  * 0.45) on PostgreSQL (`node-postgres`), MySQL 8 / MariaDB (`mysql2`) or SQLite (`better-sqlite3`).
  *
+ * Its statements are prepared once (on PostgreSQL as named statements), so Drizzle builds no SQL per call.
  * Every `compareAndSet` is one statement: an insert that does nothing on conflict (MySQL: a plain insert
  * whose duplicate key means `false`), or an update/delete `WHERE user_id = ? AND version = ?` whose
  * affected rows (`RETURNING` on PostgreSQL and SQLite, `affectedRows` on MySQL) say whether it matched.
@@ -83,6 +87,7 @@ export class DrizzleStore implements TwoFactorStore {
   readonly #db: DrizzleDatabase;
   readonly #table: any;
   readonly #dialect: Dialect;
+  #queries: Record<'get' | 'insert' | 'update' | 'delete', { execute(values: Record<string, unknown>): PromiseLike<unknown> }> | undefined;
 
   /**
    * @param db - your Drizzle database; the store never closes its connection
@@ -105,10 +110,7 @@ export class DrizzleStore implements TwoFactorStore {
    *   `INVALID_OPTION` for a malformed user id; the driver's error when the database fails
    */
   async get(userId: string): Promise<StoredRecord | null> {
-    const t = this.#table;
-    const rows = await this.#run(() =>
-      this.#db.select({ record: t.record, version: t.version }).from(t).where(eq(t.userId, assertUserId(userId))).limit(1),
-    );
+    const rows = await this.#run('get', { userId: this.#key(userId) });
     if (!Array.isArray(rows) || rows.length === 0) return null;
     const { record, version } = storedRow(rows[0]);
     return { record: record as unknown as TwoFactorRecord, version };
@@ -123,25 +125,21 @@ export class DrizzleStore implements TwoFactorStore {
    */
   async compareAndSet(userId: string, expectedVersion: number | null, next: TwoFactorRecord | null): Promise<boolean> {
     const json = casArguments(userId, expectedVersion, next);
-    const t = this.#table;
-    // jsonb (PostgreSQL) takes the object and serialises it itself; the text columns take the JSON text.
-    const record = this.#dialect === 'pg' ? next : json;
+    const key = this.#key(userId);
     if (expectedVersion === null) {
       // Nothing expected and nothing to write: it holds exactly when there is still no row.
       if (json === null) return (await this.get(userId)) === null;
-      const insert = this.#db.insert(t).values({ userId, record, version: initialVersion() });
-      return this.#changed(this.#dialect === 'mysql' ? insert : insert.onConflictDoNothing());
+      return this.#changed('insert', { userId: key, record: json, version: initialVersion() });
     }
-    const matches = and(eq(t.userId, userId), eq(t.version, expectedVersion));
-    if (json === null) return this.#changed(this.#db.delete(t).where(matches));
-    return this.#changed(this.#db.update(t).set({ record, version: sql`${t.version} + 1`, updatedAt: NOW[this.#dialect] }).where(matches));
+    if (json === null) return this.#changed('delete', { userId: key, version: expectedVersion });
+    return this.#changed('update', { userId: key, record: json, version: expectedVersion });
   }
 
-  /** Runs a write; true when it changed exactly one row, false when it changed none or lost a race. */
-  async #changed(query: any): Promise<boolean> {
-    const counted = this.#dialect === 'mysql' ? query : query.returning({ version: this.#table.version });
+  /** Runs a prepared write; true when it changed exactly one row, false when it changed none or lost a race. */
+  async #changed(name: 'insert' | 'update' | 'delete', values: Record<string, unknown>): Promise<boolean> {
     try {
-      const result = await counted;
+      const result = await this.#prepared()[name].execute(values);
+      // PostgreSQL and SQLite count the RETURNING rows; MySQL has no RETURNING: its result header counts.
       if (this.#dialect !== 'mysql') return Array.isArray(result) && result.length === 1;
       return (result as [{ affectedRows?: number }])[0]?.affectedRows === 1;
     } catch (error) {
@@ -150,11 +148,37 @@ export class DrizzleStore implements TwoFactorStore {
     }
   }
 
-  async #run<T>(query: () => PromiseLike<T>): Promise<T> {
+  async #run(name: 'get', values: Record<string, unknown>): Promise<unknown> {
     try {
-      return await query();
+      return await this.#prepared()[name].execute(values);
     } catch (error) {
       throw unwrapped(error);
     }
+  }
+
+  // Placeholders skip a column's own encoding, so values go in as the driver takes them: MySQL's key as
+  // bytes (the VARBINARY column), the record as JSON text (PostgreSQL casts it to jsonb).
+  #key(userId: unknown): unknown {
+    return this.#dialect === 'mysql' ? userIdKey(userId) : assertUserId(userId);
+  }
+
+  // Prepared once, on first use: Drizzle then builds no SQL per call (on PostgreSQL, named statements
+  // that each connection parses once). Names are unique per store, as PostgreSQL requires per connection.
+  #prepared() {
+    if (this.#queries) return this.#queries;
+    const t = this.#table;
+    const p = (name: string) => sql.placeholder(name);
+    const id = `two_factor_${(++storeCount).toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+    const prepare = (query: any, name: string) => (this.#dialect === 'pg' ? query.prepare(`${id}_${name}`) : query.prepare());
+    const counted = (query: any) => (this.#dialect === 'mysql' ? query : query.returning({ version: t.version }));
+    const matches = and(eq(t.userId, p('userId')), eq(t.version, p('version')));
+    const insert = this.#db.insert(t).values({ userId: p('userId'), record: p('record'), version: p('version') });
+    this.#queries = {
+      get: prepare(this.#db.select({ record: t.record, version: t.version }).from(t).where(eq(t.userId, p('userId'))).limit(1), 'get'),
+      insert: prepare(counted(this.#dialect === 'mysql' ? insert : insert.onConflictDoNothing()), 'insert'),
+      update: prepare(counted(this.#db.update(t).set({ record: p('record'), version: sql`${t.version} + 1`, updatedAt: NOW[this.#dialect] }).where(matches)), 'update'),
+      delete: prepare(counted(this.#db.delete(t).where(matches)), 'delete'),
+    };
+    return this.#queries;
   }
 }
