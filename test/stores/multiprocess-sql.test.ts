@@ -3,10 +3,9 @@
 // (TWO_FACTOR_MYSQL_URL) or PostgreSQL (TWO_FACTOR_PG_URL) server; exactly one of the 16 may succeed.
 // `npm test` starts both servers; unset, this file fails to load. The approach of multiprocess.test.ts.
 import { build } from 'esbuild';
-import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
@@ -17,6 +16,7 @@ import { ManualClock, STEP_MS, T0_MS, codeAt, enableUser, serviceOn } from '../s
 import { requiredEnv } from '../support/required-env.js';
 import { openSqlStore, type SqlWorkerConfig } from '../support/sql-store-worker.js';
 import { freshTable } from '../support/store-fixtures.js';
+import { WorkerProcess } from '../support/worker-process.js';
 
 const PROCESSES = 4;
 const PARALLEL = 4;
@@ -48,36 +48,10 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 type Outcome = { results: { ok: boolean; reason?: string }[]; errors: { code?: string; message: string }[]; conflicts: number };
 
-/** A worker process and the lines it prints. */
-class Worker {
-  readonly proc: ChildProcessWithoutNullStreams;
-  readonly #lines: string[] = [];
-  readonly #waiting: ((line: string) => void)[] = [];
-  stderr = '';
-
+/** A worker process of the SQL store worker. */
+class Worker extends WorkerProcess {
   constructor(config: SqlWorkerConfig) {
-    this.proc = spawn(process.execPath, [workerFile, JSON.stringify(config)], { cwd: root, stdio: 'pipe', env: { ...process.env, TWO_FACTOR_SQL_WORKER: '1' } });
-    this.proc.stderr.on('data', (chunk) => (this.stderr += chunk));
-    createInterface({ input: this.proc.stdout }).on('line', (line) => {
-      const waiter = this.#waiting.shift();
-      if (waiter) waiter(line);
-      else this.#lines.push(line);
-    });
-  }
-
-  next(): Promise<unknown> {
-    const line = this.#lines.shift();
-    if (line !== undefined) return Promise.resolve(JSON.parse(line));
-    return new Promise((resolve, reject) => {
-      this.#waiting.push((l) => resolve(JSON.parse(l)));
-      this.proc.once('exit', (code) => reject(new Error(`worker exited with ${code}: ${this.stderr}`)));
-    });
-  }
-
-  async stop(): Promise<number | null> {
-    this.proc.stdin.end();
-    if (this.proc.exitCode !== null) return this.proc.exitCode;
-    return new Promise((resolve) => this.proc.once('exit', resolve));
+    super(workerFile, config, { cwd: root, env: { ...process.env, TWO_FACTOR_SQL_WORKER: '1' } });
   }
 }
 

@@ -5,11 +5,9 @@
 // 3-master Redis Cluster started here.
 import Database from 'better-sqlite3';
 import { build } from 'esbuild';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -23,6 +21,7 @@ import { freshTable } from '../support/store-fixtures.js';
 import { requiredEnv } from '../support/required-env.js';
 import { ManualClock, STEP_MS, T0_MS, codeAt, enableUser, serviceOn } from '../support/fixtures.js';
 import { oathHotp } from '../support/oathtool.js';
+import { WorkerProcess } from '../support/worker-process.js';
 import { encodeBase32, generateSecret } from '../../src/index.js';
 
 const WORKERS = 6;
@@ -56,36 +55,10 @@ type Outcome = {
   conflicts: number;
 };
 
-/** A worker process and the lines it prints. */
-class Worker {
-  readonly proc: ChildProcessWithoutNullStreams;
-  readonly #lines: string[] = [];
-  readonly #waiting: ((line: string) => void)[] = [];
-  stderr = '';
-
+/** A worker process of this file's store worker. */
+class Worker extends WorkerProcess {
   constructor(config: object) {
-    this.proc = spawn(process.execPath, [workerFile, JSON.stringify(config)], { cwd: root, stdio: 'pipe' });
-    this.proc.stderr.on('data', (chunk) => (this.stderr += chunk));
-    createInterface({ input: this.proc.stdout }).on('line', (line) => {
-      const waiter = this.#waiting.shift();
-      if (waiter) waiter(line);
-      else this.#lines.push(line);
-    });
-  }
-
-  next(): Promise<unknown> {
-    const line = this.#lines.shift();
-    if (line !== undefined) return Promise.resolve(JSON.parse(line));
-    return new Promise((resolve, reject) => {
-      this.#waiting.push((l) => resolve(JSON.parse(l)));
-      this.proc.once('exit', (code) => reject(new Error(`worker exited with ${code}: ${this.stderr}`)));
-    });
-  }
-
-  async stop(): Promise<number | null> {
-    this.proc.stdin.end();
-    if (this.proc.exitCode !== null) return this.proc.exitCode;
-    return new Promise((resolve) => this.proc.once('exit', resolve));
+    super(workerFile, config, { cwd: root });
   }
 }
 

@@ -21,6 +21,7 @@ import { KyselyStore } from '../../src/stores/kysely.js';
 import { MysqlStore } from '../../src/stores/mysql.js';
 import { PrismaStore } from '../../src/stores/prisma.js';
 import { ManualClock, T0_MS, serviceOn } from './fixtures.js';
+import { countingConflicts } from './worker-process.js';
 
 export type SqlWorkerConfig = {
   kind: 'mysql' | 'kysely-pg' | 'kysely-mysql' | 'drizzle-pg' | 'drizzle-mysql' | 'prisma-pg';
@@ -75,15 +76,7 @@ export async function openSqlStore(config: SqlWorkerConfig): Promise<{ store: Tw
 async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2]!) as SqlWorkerConfig;
   const { store: inner, close } = await openSqlStore(config);
-  let conflicts = 0;
-  const store: TwoFactorStore = {
-    get: (userId) => inner.get(userId),
-    compareAndSet: async (userId, expectedVersion, next) => {
-      const done = await inner.compareAndSet(userId, expectedVersion, next);
-      if (!done) conflicts++;
-      return done;
-    },
-  };
+  const { store, take: takeConflicts } = countingConflicts(inner);
   const clock = new ManualClock(T0_MS);
   const twoFactor = serviceOn(store, clock);
   // Warm up (connections, JIT, statement preparation) on a user nobody has, so the race measures the real calls.
@@ -94,7 +87,7 @@ async function main(): Promise<void> {
   for await (const line of createInterface({ input: process.stdin })) {
     const { userId, code, nowMs, goAtMs, parallel } = JSON.parse(line) as { userId: string; code: string; nowMs: number; goAtMs: number; parallel: number };
     clock.set(nowMs);
-    conflicts = 0;
+    takeConflicts(); // count from here
     while (Date.now() < goAtMs) {
       // spin: a timer would wake each process at a different moment
     }
@@ -102,7 +95,7 @@ async function main(): Promise<void> {
     out({
       results: settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : [])),
       errors: settled.flatMap((s) => (s.status === 'rejected' ? [{ code: (s.reason as { code?: string }).code, message: String((s.reason as Error).message) }] : [])),
-      conflicts,
+      conflicts: takeConflicts(),
     });
   }
   await close();

@@ -19,6 +19,7 @@ import { RedisStore } from '../../src/stores/redis.js';
 import { connectCluster, connectRedis } from './redis-client.js';
 import { SqliteStore } from '../../src/stores/sqlite.js';
 import { ManualClock, T0_MS, serviceOn } from './fixtures.js';
+import { countingConflicts } from './worker-process.js';
 
 type Config =
   | { kind: 'sqlite'; file: string; table: string }
@@ -46,15 +47,7 @@ if (config.kind === 'sqlite') {
   close = () => client.close();
 }
 
-let conflicts = 0;
-const store: TwoFactorStore = {
-  get: (userId) => inner.get(userId),
-  compareAndSet: async (userId, expectedVersion, next) => {
-    const done = await inner.compareAndSet(userId, expectedVersion, next);
-    if (!done) conflicts++;
-    return done;
-  },
-};
+const { store, take: takeConflicts } = countingConflicts(inner);
 const clock = new ManualClock(T0_MS);
 const twoFactor = serviceOn(store, clock);
 // Warm up (JIT, statement preparation) on a user nobody has, so the race measures the real calls.
@@ -79,14 +72,15 @@ for await (const line of createInterface({ input: process.stdin })) {
   const command = JSON.parse(line) as Command;
   const { nowMs, goAtMs } = command;
   clock.set(nowMs);
-  conflicts = 0;
+  takeConflicts(); // count from here
   while (Date.now() < goAtMs) {
     // spin: a timer would wake each process at a different moment
   }
   try {
-    out({ result: await run(command), conflicts });
+    const result = await run(command);
+    out({ result, conflicts: takeConflicts() });
   } catch (error) {
-    out({ error: { name: (error as Error).name, code: (error as { code?: string }).code, message: (error as Error).message }, conflicts });
+    out({ error: { name: (error as Error).name, code: (error as { code?: string }).code, message: (error as Error).message }, conflicts: takeConflicts() });
   }
 }
 await close();
