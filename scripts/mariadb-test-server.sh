@@ -34,12 +34,10 @@ for tool in mariadb-install-db mariadbd mariadb; do
 done
 
 # The OS user that owns the data: root hands over to `mysql`; anyone else runs the server as themselves.
+server_user=mysql
 if [ "$(id -u)" = 0 ]; then owner=mysql; else owner="$(id -un)"; fi
-as_owner() {
-  if [ "$(id -u)" = 0 ]; then runuser -u mysql -- "$@"; else "$@"; fi
-}
-
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# shellcheck source=scripts/test-server-lib.sh
+. "$(dirname "$0")/test-server-lib.sh"
 
 pid() { cat "$dir/mariadb.pid" 2>/dev/null || true; }
 running() {
@@ -54,15 +52,10 @@ url() { echo "mysql://$user:$(cat "$dir/password")@127.0.0.1:$(cat "$dir/port")/
 admin() { as_owner mariadb --no-defaults -S "$sock" -u "$owner" --batch --skip-column-names "$@"; }
 
 init() {
-  mkdir -p "$dir"
-  chmod 700 "$dir"
+  make_state_dir
   # The server's own temporary directory: the caller's TMPDIR may not be writable by `mysql`.
   mkdir -p "$dir/tmp"
-  if [ ! -f "$dir/password" ]; then
-    # Hex only, so the URL needs no percent-encoding.
-    od -An -N16 -tx1 /dev/urandom | tr -d ' \n' >"$dir/password"
-  fi
-  if [ "$(id -u)" = 0 ]; then chown mysql: "$dir" "$dir/password" "$dir/tmp"; fi
+  if [ "$(id -u)" = 0 ]; then chown mysql: "$dir/tmp"; fi
   if [ ! -d "$data/mysql" ]; then
     log "mariadb-install-db into $data"
     TMPDIR="$dir/tmp" as_owner mariadb-install-db --no-defaults --datadir="$data" --tmpdir="$dir/tmp" \
@@ -71,16 +64,6 @@ init() {
       exit 1
     }
   fi
-}
-
-choose_port() {
-  if [ -f "$dir/port" ]; then return; fi
-  local p="$preferred_port"
-  while port_busy "$p"; do
-    p=$((p + 1))
-    if [ "$p" -gt $((preferred_port + 200)) ]; then log "no free port near $preferred_port"; exit 1; fi
-  done
-  echo "$p" >"$dir/port"
 }
 
 start() {

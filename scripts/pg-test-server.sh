@@ -40,16 +40,9 @@ find_bin() {
 
 bin="$(find_bin)"
 
-# Runs a command as the server's OS user: root hands over to `postgres`, anyone else runs it as themselves.
-as_owner() {
-  if [ "$(id -u)" = 0 ]; then
-    runuser -u postgres -- "$@"
-  else
-    "$@"
-  fi
-}
-
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+server_user=postgres
+# shellcheck source=scripts/test-server-lib.sh
+. "$(dirname "$0")/test-server-lib.sh"
 
 running() { [ -f "$data/PG_VERSION" ] && as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; }
 
@@ -63,13 +56,7 @@ url() {
 psql_local() { as_owner "$bin/psql" -h "$dir" -p "$(cat "$dir/port")" -U "$user" -d postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
 
 init() {
-  mkdir -p "$dir"
-  chmod 700 "$dir"
-  if [ ! -f "$dir/password" ]; then
-    # Hex only, so the URL needs no percent-encoding.
-    od -An -N16 -tx1 /dev/urandom | tr -d ' \n' >"$dir/password"
-  fi
-  if [ "$(id -u)" = 0 ]; then chown postgres: "$dir" "$dir/password"; fi
+  make_state_dir
   if [ ! -f "$data/PG_VERSION" ]; then
     log "initdb into $data"
     as_owner "$bin/initdb" -D "$data" -U "$user" --pwfile="$dir/password" -E UTF8 --locale=C \
@@ -78,17 +65,6 @@ init() {
       exit 1
     }
   fi
-}
-
-choose_port() {
-  if [ -f "$dir/port" ]; then return; fi
-  local p="$preferred_port"
-  while port_busy "$p"; do
-    p=$((p + 1))
-    if [ "$p" -gt $((preferred_port + 200)) ]; then log "no free port near $preferred_port"; exit 1; fi
-  done
-  echo "$p" >"$dir/port"
-  if [ "$(id -u)" = 0 ]; then chown postgres: "$dir/port"; fi
 }
 
 start() {
