@@ -1,6 +1,10 @@
 // The MySQL store on a real MariaDB server through a mysql2/promise Pool (TWO_FACTOR_MYSQL_URL: `npm test`
 // starts a throwaway server and sets it; unset, this file fails to load).
 import mysql from 'mysql2/promise';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
 import { TwoFactorError } from '../../src/errors.js';
 import { MysqlStore, mysqlSchema, type MysqlPool } from '../../src/stores/mysql.js';
@@ -8,6 +12,11 @@ import { GOOD_TABLES, HOSTILE_TABLES, freshTable, pendingRecord } from '../suppo
 import { requiredEnv } from '../support/required-env.js';
 import { sqlStoreSuite } from '../support/sql-store-checks.js';
 import { expectSingleUseThroughService } from '../support/store-service.js';
+import { ManualClock, T0_MS, codeAt, enableUser, serviceOn } from '../support/fixtures.js';
+// @ts-expect-error -- a plain .mjs script without type declarations
+import { freePort, pgBaseDir } from '../../scripts/test-servers.mjs';
+
+const SCRIPT = fileURLToPath(new URL('../../scripts/mariadb-test-server.sh', import.meta.url));
 
 const MYSQL_URL = requiredEnv('TWO_FACTOR_MYSQL_URL');
 
@@ -150,4 +159,36 @@ describe('MysqlStore on MariaDB', () => {
     }
     expect((await store.get('u'))?.version).toBe(version + 1);
   });
+});
+
+describe('faults on a MariaDB server', () => {
+  test('server stopped: calls fail with an error and write nothing; server started again: the same pool works', async () => {
+    const dir = mkdtempSync(join(pgBaseDir(), 'two-factor-mariadb-restart-'));
+    chmodSync(dir, 0o755); // the server's user (mysql, under root) must reach its state directory inside
+    const env = { ...process.env, TWO_FACTOR_MYSQL_DIR: join(dir, 'state'), TWO_FACTOR_MYSQL_PORT: String(await freePort()) };
+    const server = (command: string) => execFileSync(SCRIPT, [command], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const own = mysql.createPool({ uri: server('start'), connectionLimit: 4 });
+    try {
+      const { store } = await freshStore(own);
+      const clock = new ManualClock(T0_MS);
+      const twoFactor = serviceOn(store, clock);
+      const { secret } = await enableUser(twoFactor, clock, 'carol');
+      const before = await store.get('carol');
+      const code = codeAt(secret, clock.now());
+
+      server('stop');
+      const error = await twoFactor.verify('carol', code).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TwoFactorError);
+      expect((error as TwoFactorError).code).toBe('STORE_ERROR');
+
+      server('start');
+      expect(await store.get('carol')).toEqual(before);
+      expect(await twoFactor.verify('carol', code)).toMatchObject({ ok: true, method: 'totp' });
+      expect(await twoFactor.verify('carol', code)).toMatchObject({ ok: false, reason: 'replayed' });
+    } finally {
+      await own.end();
+      server('destroy');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
