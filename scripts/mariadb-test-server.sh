@@ -25,7 +25,9 @@ preferred_port="${TWO_FACTOR_MYSQL_PORT:-33069}"
 db="two_factor_test"
 user="two_factor"
 data="$dir/data"
+# A Unix socket path has at most 107 bytes: a deep state directory gets a short one in /tmp, named for it.
 sock="$dir/mariadb.sock"
+if [ "${#sock}" -gt 100 ]; then sock="/tmp/two-factor-mariadb-$(printf %s "$dir" | md5sum | cut -c1-16).sock"; fi
 
 log() { echo "mariadb-test-server: $*" >&2; }
 
@@ -84,11 +86,12 @@ start() {
   as_owner setsid mariadbd --no-defaults --datadir="$data" --port="$port" --bind-address=127.0.0.1 \
     --socket="$sock" --tmpdir="$dir/tmp" --pid-file="$dir/mariadb.pid" --log-error="$dir/server.log" --skip-name-resolve \
     --innodb-buffer-pool-size=64M --max-connections=200 </dev/null >/dev/null 2>&1 &
-  local i
+  local launcher=$! i
   for i in $(seq 1 600); do
     if [ -S "$sock" ] && admin -e 'SELECT 1' >/dev/null 2>&1; then break; fi
-    if [ "$i" = 600 ]; then
-      log "MariaDB did not answer within 60 s"
+    # A server that exited (a bad option, a taken port) will not answer: fail now, not after a minute.
+    if ! kill -0 "$launcher" 2>/dev/null || [ "$i" = 600 ]; then
+      log "MariaDB did not start (log: $dir/server.log)"
       tail -n 30 "$dir/server.log" >&2 || true
       exit 1
     fi
@@ -128,6 +131,7 @@ case "$cmd" in
   destroy)
     stop
     rm -rf "$dir"
+    rm -f "$sock"
     ;;
   *)
     log "usage: $0 start|url|stop|destroy"

@@ -9,7 +9,8 @@ import { mysqlTableSql, userIdKey } from './mysql-rules.js';
 /**
  * The part of a `mysql2/promise` Pool (3.x) this store uses: `execute(sql, values)` resolving to
  * `[rows or result header, fields]`. A `Pool`, a `PoolConnection` and a `Connection` from `mysql2/promise`
- * satisfy it (the callback API of plain `mysql2` does not: pass `pool.promise()`).
+ * satisfy it. A pool of the callback API (`mysql2`'s `createPool`, as Kysely's MysqlDialect takes) is
+ * accepted too: the store uses its `promise()` wrapper.
  */
 export interface MysqlPool {
   // `any[]`: mysql2 types the values as its own ExecuteValues, which unknown[] is not assignable to.
@@ -82,15 +83,17 @@ export class MysqlStore implements TwoFactorStore {
   readonly #sql: Record<'schema' | 'get' | 'insert' | 'update' | 'delete', string>;
 
   /**
-   * @param pool - a `mysql2/promise` Pool (or Connection); the store never ends it
+   * @param pool - a `mysql2/promise` Pool (or Connection, or a callback-API pool); the store never ends it
    * @param options - `{ table }`
    * @throws TwoFactorError `INVALID_OPTION` for a bad `table` or a `pool` without `execute`
    */
-  constructor(pool: MysqlPool, options?: MysqlStoreOptions) {
-    if (pool === null || typeof pool !== 'object' || typeof pool.execute !== 'function') {
+  constructor(pool: MysqlPool | { promise(): MysqlPool }, options?: MysqlStoreOptions) {
+    // The callback API's pool and connection have promise(); the promise API's have none.
+    const promised = typeof (pool as { promise?: unknown } | null)?.promise === 'function' ? (pool as { promise(): MysqlPool }).promise() : pool;
+    if (promised === null || typeof promised !== 'object' || typeof (promised as MysqlPool).execute !== 'function') {
       fail('INVALID_OPTION', 'pool', 'a mysql2/promise Pool', pool);
     }
-    this.#pool = pool;
+    this.#pool = promised as MysqlPool;
     const t = storeOptions(options, '`');
     this.#sql = {
       schema: mysqlTableSql(t),

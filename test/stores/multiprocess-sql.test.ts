@@ -14,7 +14,7 @@ import { MysqlStore } from '../../src/stores/mysql.js';
 import { PRISMA_MODEL, prismaSchemaSql } from '../../src/stores/prisma.js';
 import { ManualClock, STEP_MS, T0_MS, codeAt, enableUser, serviceOn } from '../support/fixtures.js';
 import { requiredEnv } from '../support/required-env.js';
-import { openSqlStore, type SqlWorkerConfig } from '../support/sql-store-worker.js';
+import { openSqlStore, type SqlWorkerConfig } from '../support/sql-store-open.js';
 import { freshTable } from '../support/store-fixtures.js';
 import { WorkerProcess } from '../support/worker-process.js';
 
@@ -51,7 +51,7 @@ type Outcome = { results: { ok: boolean; reason?: string }[]; errors: { code?: s
 /** A worker process of the SQL store worker. */
 class Worker extends WorkerProcess {
   constructor(config: SqlWorkerConfig) {
-    super(workerFile, config, { cwd: root, env: { ...process.env, TWO_FACTOR_SQL_WORKER: '1' } });
+    super(workerFile, config, { cwd: root });
   }
 }
 

@@ -1,5 +1,6 @@
 // The MySQL store on a real MariaDB server through a mysql2/promise Pool (TWO_FACTOR_MYSQL_URL: `npm test`
 // starts a throwaway server and sets it; unset, this file fails to load).
+import { createPool as createCallbackPool } from 'mysql2';
 import mysql from 'mysql2/promise';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
@@ -29,7 +30,7 @@ const pool = mysql.createPool({ uri: MYSQL_URL, connectionLimit: 8 });
 const latin1Pool = mysql.createPool({ uri: MYSQL_URL, connectionLimit: 2, charset: 'LATIN1_SWEDISH_CI' });
 afterAll(() => Promise.all([pool.end(), latin1Pool.end()]));
 
-async function freshStore(p: MysqlPool = pool, table = freshTable()) {
+async function freshStore(p: MysqlPool | { promise(): MysqlPool } = pool, table = freshTable()) {
   const store = new MysqlStore(p, { table });
   await store.migrate();
   return { store, table };
@@ -135,6 +136,18 @@ describe('MysqlStore on MariaDB', () => {
     expect(() => new MysqlStore({} as never)).toThrow(/"pool" must be a mysql2\/promise Pool/);
     const callbackPool = { execute: () => ({ on() {} }) } as unknown as MysqlPool;
     await expect(new MysqlStore(callbackPool).get('u')).rejects.toThrow(/"pool" must be a mysql2\/promise Pool \(pool.promise\(\)\)/);
+  });
+
+  test('a pool of the callback API (as Kysely takes it) works through its promise() wrapper, and is not ended', async () => {
+    const callbackPool = createCallbackPool({ uri: MYSQL_URL, connectionLimit: 2 });
+    try {
+      const { store } = await freshStore(callbackPool as never);
+      await expectSingleUseThroughService(store);
+      const rows = await new Promise((resolve, reject) => callbackPool.query('SELECT 1 AS one', (e, r) => (e ? reject(e) : resolve(r))));
+      expect(rows).toEqual([{ one: 1 }]);
+    } finally {
+      await new Promise((resolve) => callbackPool.end(resolve));
+    }
   });
 
   test('through the service: a code works once, then is replayed', async () => {
