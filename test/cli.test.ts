@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeBase32 } from '../src/base32.js';
-import { verifyBackupCode } from '../src/backup-codes-hash.js';
+import { verifyBackupCode } from '../src/backup-codes/hash.js';
 import { qrModules } from '../src/qr.js';
-import { parseOtpauthUri } from '../src/uri-parse.js';
+import { parseOtpauthUri } from '../src/uri/parse.js';
 import { buildIfMissing, root } from './support/pack.js';
 import { decodeWithJsqr, decodeWithZxing, rasterise, type Raster } from './support/qr-decode.js';
 

@@ -84,7 +84,7 @@ async function pgUrlInOwnSchema(): Promise<string> {
 }
 
 const SETTINGS: Record<string, () => Promise<Setting>> = {
-  'server/record.ts#parseRecord': async () => ({ scope: { row: { record_json: JSON.stringify(enabledRecord(5)) } } }),
+  'server/record/parse.ts#parseRecord': async () => ({ scope: { row: { record_json: JSON.stringify(enabledRecord(5)) } } }),
   'server/service.ts#confirmEnrollment': async () => {
     const { twoFactor, clock, first } = await enabledService();
     const { secret } = await twoFactor.beginEnrollment('u1', { accountName: 'alice@example.com' });
@@ -106,9 +106,9 @@ const SETTINGS: Record<string, () => Promise<Setting>> = {
     const { twoFactor } = await enabledService();
     return { scope: { twoFactor, row: { otp_secret: 'JBSWY3DPEHPK3PXP', consumed_timestep: Math.floor(START_MS / STEP_MS) } } };
   },
-  'server/store.ts#TwoFactorStore': async () => ({ scope: { record: enabledRecord(1) } }),
-  'server/throttle.ts#DEFAULT_THROTTLE': async () => ({ scope: { store: new server.MemoryStore() } }),
-  'server/trusted-devices.ts#revokeAllDevices': async () => {
+  'server/record/store.ts#TwoFactorStore': async () => ({ scope: { record: enabledRecord(1) } }),
+  'server/checks/throttle.ts#DEFAULT_THROTTLE': async () => ({ scope: { store: new server.MemoryStore() } }),
+  'server/record/devices.ts#revokeAllDevices': async () => {
     const device = { id: 'AAAAAAAAAAAAAAAAAAAAAA', hash: 'LXEWQrcmsEQBYnyp-6wy9chTD7GQPMTbAiWHF5IaSIE', label: 'Laptop', createdAt: 1, expiresAt: 2 };
     return { scope: { record: { ...enabledRecord(1), devices: [device, { ...device, id: 'AQEBAQEBAQEBAQEBAQEBAQ' }] } } };
   },
@@ -157,7 +157,11 @@ async function modules(): Promise<Record<string, unknown>> {
 }
 
 const FILES = FOLDERS.flatMap((folder) =>
-  readdirSync(new URL(`${folder}/`, SRC)).filter((f) => f.endsWith('.ts')).sort().map((f) => `${folder}/${f}`),
+  (readdirSync(new URL(`${folder}/`, SRC), { recursive: true }) as string[])
+    .map((f) => f.split('\\').join('/'))
+    .filter((f) => f.endsWith('.ts'))
+    .sort()
+    .map((f) => `${folder}/${f}`),
 );
 const examples = FILES.flatMap((file) => extractExamples(file, readFileSync(new URL(file, SRC), 'utf8')));
 const plans = examples.map(plan);
@@ -195,9 +199,9 @@ describe('TSDoc examples of /server, /stores and /testing', () => {
   it('only setup examples state no result', () => {
     // Setup examples (a service, a store, a client) state no value; `after` checks what they print or make.
     expect(plans.filter((p) => p.checks.length === 0).map((p) => p.example.id)).toEqual([
+      'server/checks/throttle.ts#DEFAULT_THROTTLE',
+      'server/record/store.ts#MemoryStore',
       'server/service.ts#createTwoFactor',
-      'server/store.ts#MemoryStore',
-      'server/throttle.ts#DEFAULT_THROTTLE',
       'stores/postgres.ts#postgresSchema',
       'stores/postgres.ts#PostgresStore',
       'stores/redis.ts#RedisStore',

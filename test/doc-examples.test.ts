@@ -1,4 +1,4 @@
-// Every ```ts example in the TSDoc of src/*.ts (cli.ts aside) runs against the library, and every line
+// Every ```ts example in the TSDoc of the core and /qr (src/ outside server/, stores/, testing/, cli/) runs against the library, and every line
 // `expr; // result` (or `const x = expr; // result`, or a statement followed by `// result` lines) has its
 // result checked. STYLE.md §9: "a short example that a test actually runs" — an example that drifts fails.
 // The examples of src/server/, src/stores/ and src/testing/ run in test/doc-examples-server.test.ts; the
@@ -19,12 +19,16 @@ import * as core from '../src/index.js';
 import * as qr from '../src/qr.js';
 
 const SRC = new URL('../src/', import.meta.url);
-const FILES = readdirSync(SRC).filter((f) => f.endsWith('.ts') && f !== 'cli.ts').sort();
+// The core and /qr: every file of src/ outside the server, stores, test kit and CLI folders.
+const FILES = (readdirSync(SRC, { recursive: true }) as string[])
+  .map((f) => f.split('\\').join('/'))
+  .filter((f) => f.endsWith('.ts') && !/^(server|stores|testing|cli)\//.test(f))
+  .sort();
 const LIBRARY: Record<string, unknown> = { ...core, ...qr };
 
 /** Commented example lines that are deliberately not checked, by `file#symbol: line`, with the reason. */
 const UNCHECKED: Record<string, string> = {
-  "backup-codes.ts#generateBackupCodes: const codes = generateBackupCodes();  // 10 random codes like 'k7m2p-9xq4t': show them once":
+  "backup-codes/codes.ts#generateBackupCodes: const codes = generateBackupCodes();  // 10 random codes like 'k7m2p-9xq4t': show them once":
     'random output; the next line checks the count, test/backup-codes.test.ts the format',
 };
 

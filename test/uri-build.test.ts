@@ -3,9 +3,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type TwoFactorErrorCode } from '../src/errors.js';
-import { type OtpauthParams } from '../src/uri.js';
-import { buildOtpauthUri } from '../src/uri-build.js';
-import { parseOtpauthUri } from '../src/uri-parse.js';
+import { type OtpauthParams } from '../src/uri/params.js';
+import { buildOtpauthUri } from '../src/uri/build.js';
+import { parseOtpauthUri } from '../src/uri/parse.js';
 import { KEY, labelPart, MAX_COUNTER } from './support/otpauth.js';
 import { thrown } from './support/expect-error.js';
 

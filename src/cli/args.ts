@@ -5,7 +5,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { fail } from '../internal/assert.js';
 import { encodeBase32, secretBytes } from '../base32.js';
 import { generateSecret } from '../secret.js';
-import { buildOtpauthUri } from '../uri-build.js';
+import { buildOtpauthUri } from '../uri/build.js';
 import { ALGORITHM_RULE, parseAlgorithmName, type Algorithm } from '../algorithm.js';
 
 export type Values = Record<string, string | boolean | undefined>;

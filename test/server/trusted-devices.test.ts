@@ -14,7 +14,7 @@ import {
   type TrustedDevice,
   type TwoFactorRecord,
 } from '../../src/server/index.js';
-import { revokeAllDevices } from '../../src/server/trusted-devices.js';
+import { revokeAllDevices } from '../../src/server/record/devices.js';
 import { codeAt, enrol, overwrite, setup, STEP_MS, stored, wrongCodeAt } from '../support/fixtures.js';
 
 const HOUR_MS = 60 * 60 * 1000;
