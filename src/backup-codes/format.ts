@@ -34,8 +34,8 @@ export const SALT_BYTES = 16;
  */
 export const HASH_BYTES = 16;
 const MIN_MEMORY_BYTES = 2 ** 20;
-/** Most memory one scrypt run may take (128 MiB). @internal */
-export const MAX_MEMORY_BYTES = 2 ** 27;
+// Most memory one scrypt run may take (128 MiB).
+const MAX_MEMORY_BYTES = 2 ** 27;
 const MAX_WORK = 2 ** 23;
 // Longest well-formed string: header ~70 + 100 entries of "99:" + 22 chars + ","; anything longer is refused unread.
 const MAX_HASHED_CHARS = 4096;

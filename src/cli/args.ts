@@ -50,7 +50,7 @@ export function noPositionals(command: string, positionals: string[]): void {
   }
 }
 
-export function intArg(value: string | boolean | undefined, name: string): number {
+function intArg(value: string | boolean | undefined, name: string): number {
   if (typeof value !== 'string' || !/^-?\d+$/.test(value)) throw new UsageError(`"--${name}" must be an integer`);
   return Number(value);
 }

@@ -86,9 +86,9 @@ async function reseal(sealer: Sealer, record: TwoFactorRecord, userId: string): 
 
 /**
  * Calls `onEvent` for each body, stamped with `userId` and `at`. Never awaited and never throws: an
- * audit sink must not delay or undo an answer whose change is stored already. @internal
+ * audit sink must not delay or undo an answer whose change is stored already.
  */
-export function emitEvents(onEvent: EventSink | undefined, userId: string, at: number, bodies: readonly EventBody[]): void {
+function emitEvents(onEvent: EventSink | undefined, userId: string, at: number, bodies: readonly EventBody[]): void {
   if (!onEvent) return;
   for (const body of bodies) {
     const event: TwoFactorEvent = { ...body, userId, at };

@@ -34,7 +34,7 @@ export interface HotpTokenOptions {
 }
 
 /** A `[string, string]` argument; what is inside each string is the user's code and checked as a code. @internal */
-export function codePair(value: unknown, field: string): [string, string] {
+function codePair(value: unknown, field: string): [string, string] {
   if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== 'string' || typeof value[1] !== 'string') {
     fail('INVALID_OPTION', field, 'two consecutive codes [string, string]', value);
   }

@@ -86,7 +86,7 @@ export function parameters(value: Record<string, unknown>, field: string): TotpP
 
 // Its own parser bounds the length (4 KB) and the format; only the error code differs here.
 /** @internal */
-export function isBackupCodeHash(text: string): boolean {
+function isBackupCodeHash(text: string): boolean {
   try {
     countBackupCodes(text);
     return true;

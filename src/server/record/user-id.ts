@@ -3,7 +3,7 @@ import { fail } from '../../internal/assert.js';
 import { isStorable } from '../../internal/text.js';
 
 /** Longest user id, in UTF-16 code units. */
-export const MAX_USER_ID_CHARS = 256;
+const MAX_USER_ID_CHARS = 256;
 
 /**
  * Checks a user id as the service and the stores accept it: a string of 1–256 characters that a

@@ -5,7 +5,7 @@ import type { SealedSecret, TotpParameters, TwoFactorRecord, TotpFactor, Pending
 import { DEFAULT_TOTP_LABEL, MIGRATED_FACTOR_ID } from './label.js';
 
 /** The confirmed factor of a schema-1 record. */
-export interface ActiveFactorV1 extends TotpParameters {
+interface ActiveFactorV1 extends TotpParameters {
   secret: SealedSecret;
   /** Time step of the last accepted TOTP code; -1: none. */
   lastStep: number;
