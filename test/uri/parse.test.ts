@@ -3,15 +3,15 @@
 import fc from 'fast-check';
 import * as OTPAuth from 'otpauth';
 import { describe, expect, it } from 'vitest';
-import { TwoFactorError, type TwoFactorErrorCode } from '../src/errors.js';
-import { decodeBase32, encodeBase32 } from '../src/base32.js';
-import { generateHotp, generateTotp } from '../src/index.js';
-import { MAX_OTPAUTH_URI_CHARS, type OtpauthParams } from '../src/uri/params.js';
-import { buildOtpauthUri } from '../src/uri/build.js';
-import { parseOtpauthUri } from '../src/uri/parse.js';
-import { fastestMs } from './support/timing.js';
-import { KEY, KEY_BYTES, labelPart, MAX_COUNTER } from './support/otpauth.js';
-import { thrown } from './support/expect-error.js';
+import { TwoFactorError, type TwoFactorErrorCode } from '../../src/errors.js';
+import { decodeBase32, encodeBase32 } from '../../src/base32.js';
+import { generateHotp, generateTotp } from '../../src/index.js';
+import { MAX_OTPAUTH_URI_CHARS, type OtpauthParams } from '../../src/uri/params.js';
+import { buildOtpauthUri } from '../../src/uri/build.js';
+import { parseOtpauthUri } from '../../src/uri/parse.js';
+import { fastestMs } from '../support/timing.js';
+import { KEY, KEY_BYTES, labelPart, MAX_COUNTER } from '../support/otpauth.js';
+import { thrown } from '../support/expect-error.js';
 
 
 describe('parseOtpauthUri: our own URIs and the contract shape', () => {

@@ -6,12 +6,12 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeBase32 } from '../src/base32.js';
-import { verifyBackupCode } from '../src/backup-codes/hash.js';
-import { qrModules } from '../src/qr.js';
-import { parseOtpauthUri } from '../src/uri/parse.js';
-import { buildIfMissing, root } from './support/pack.js';
-import { decodeWithJsqr, decodeWithZxing, rasterise, type Raster } from './support/qr-decode.js';
+import { decodeBase32 } from '../../src/base32.js';
+import { verifyBackupCode } from '../../src/backup-codes/hash.js';
+import { qrModules } from '../../src/qr.js';
+import { parseOtpauthUri } from '../../src/uri/parse.js';
+import { buildIfMissing, root } from '../support/pack.js';
+import { decodeWithJsqr, decodeWithZxing, rasterise, type Raster } from '../support/qr-decode.js';
 
 const SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ'; // "12345678901234567890", the RFC 4226/6238 SHA-1 seed
 const SECRET_256 = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZA'; // RFC 6238 SHA-256 seed (32 bytes)

@@ -2,7 +2,7 @@
 // TwoFactorError with the right stable code and a message naming the field — never a bare TypeError,
 // never a hang, never the secret or the code echoed back. A malformed *code* is a result, not an error.
 import { describe, expect, it } from 'vitest';
-import { fastestMs } from './support/timing.js';
+import { fastestMs } from '../support/timing.js';
 import {
   TwoFactorError,
   decodeBase32,
@@ -15,7 +15,7 @@ import {
   timeStep,
   verifyHotp,
   verifyTotp,
-} from '../src/index.js';
+} from '../../src/index.js';
 
 const SECRET = 'OBUYIZLSN5ZWKY3SMV2A'; // base32 of 'piHerosecret' — distinctive enough to search messages for
 const SECRET_BYTES = decodeBase32(SECRET);

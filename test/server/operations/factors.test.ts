@@ -1,10 +1,10 @@
 // Several factors per user (src/server/factors.ts, proof.ts, factor-management.ts): adding never replaces,
 // proof of possession, verify across every factor with one throttle budget, rename and remove.
 import { describe, expect, it } from 'vitest';
-import { MAX_FACTORS, type TwoFactorRecord } from '../../src/server/index.js';
-import { encodeBase32, generateSecret, TwoFactorError } from '../../src/index.js';
-import { codeAt, enrol, setup, STEP_MS, stored, wrongCodeAt } from '../support/fixtures.js';
-import { oathHotp } from '../support/oathtool.js';
+import { MAX_FACTORS, type TwoFactorRecord } from '../../../src/server/index.js';
+import { encodeBase32, generateSecret, TwoFactorError } from '../../../src/index.js';
+import { codeAt, enrol, setup, STEP_MS, stored, wrongCodeAt } from '../../support/fixtures.js';
+import { oathHotp } from '../../support/oathtool.js';
 
 type Ctx = ReturnType<typeof setup>;
 

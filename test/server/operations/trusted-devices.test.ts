@@ -5,7 +5,7 @@
 // 50 concurrent verifies on every store are in trusted-devices.concurrency.test.ts.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { TwoFactorError } from '../../src/errors.js';
+import { TwoFactorError } from '../../../src/errors.js';
 import {
   DEFAULT_TRUSTED_DEVICE_TTL_MS,
   MAX_TRUSTED_DEVICE_TTL_MS,
@@ -13,9 +13,9 @@ import {
   parseRecord,
   type TrustedDevice,
   type TwoFactorRecord,
-} from '../../src/server/index.js';
-import { revokeAllDevices } from '../../src/server/record/devices.js';
-import { codeAt, enrol, overwrite, setup, STEP_MS, stored, wrongCodeAt } from '../support/fixtures.js';
+} from '../../../src/server/index.js';
+import { revokeAllDevices } from '../../../src/server/record/devices.js';
+import { codeAt, enrol, overwrite, setup, STEP_MS, stored, wrongCodeAt } from '../../support/fixtures.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';

@@ -1,7 +1,7 @@
 // Clock drift (src/server/drift.ts, RFC 6238 §6): the window follows a device clock that walks away,
 // within ±maxDriftSteps, while replay protection stays absolute.
 import { describe, expect, it } from 'vitest';
-import { codeAt, enrol, overwrite, setup, STEP_MS, stored, wrongCodeAt } from '../support/fixtures.js';
+import { codeAt, enrol, overwrite, setup, STEP_MS, stored, wrongCodeAt } from '../../support/fixtures.js';
 
 const driftOf = async (ctx: ReturnType<typeof setup>) => (await ctx.twoFactor.listFactors('alice'))[0]!.driftSteps;
 

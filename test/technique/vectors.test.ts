@@ -5,10 +5,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { encodeBase32, generateHotp, generateTotp, verifyHotp, verifyTotp, type Algorithm } from '../src/index.js';
-import { keyedHmac } from '../src/hmac.js';
+import { encodeBase32, generateHotp, generateTotp, verifyHotp, verifyTotp, type Algorithm } from '../../src/index.js';
+import { keyedHmac } from '../../src/hmac.js';
 
-const root = new URL('..', import.meta.url);
+const root = new URL('../..', import.meta.url);
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(new URL(path, root), 'utf8')) as T;
 const ascii = (text: string) => new TextEncoder().encode(text);
 const fromHex = (hex: string) => Uint8Array.from(hex.match(/../g) ?? [], (b) => parseInt(b, 16));

@@ -6,14 +6,14 @@ import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTwoFactor, MemoryStore, type TwoFactorStore } from '../../src/server/index.js';
-import { PostgresStore, type PostgresClient } from '../../src/stores/postgres.js';
-import { RedisStore } from '../../src/stores/redis.js';
-import { SqliteStore } from '../../src/stores/sqlite.js';
-import { CHEAP_SCRYPT, codeAt, ManualClock, STEP_MS } from '../support/fixtures.js';
-import { freshTable } from '../support/store-fixtures.js';
-import { requiredEnv } from '../support/required-env.js';
-import { connectRedis } from '../support/redis-client.js';
+import { createTwoFactor, MemoryStore, type TwoFactorStore } from '../../../src/server/index.js';
+import { PostgresStore, type PostgresClient } from '../../../src/stores/postgres.js';
+import { RedisStore } from '../../../src/stores/redis.js';
+import { SqliteStore } from '../../../src/stores/sqlite.js';
+import { CHEAP_SCRYPT, codeAt, ManualClock, STEP_MS } from '../../support/fixtures.js';
+import { freshTable } from '../../support/store-fixtures.js';
+import { requiredEnv } from '../../support/required-env.js';
+import { connectRedis } from '../../support/redis-client.js';
 
 interface Scenario {
   name: string;
@@ -28,7 +28,7 @@ interface Scenario {
   totp?: { algorithm: 'SHA1' | 'SHA256' | 'SHA512'; digits: number; period: number };
   record: Record<string, unknown> & { schema: 1 };
 }
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/records-v0.1.0.json', import.meta.url), 'utf8')) as { producedBy: string; scenarios: Scenario[] };
+const fixture = JSON.parse(readFileSync(new URL('../../fixtures/records-v0.1.0.json', import.meta.url), 'utf8')) as { producedBy: string; scenarios: Scenario[] };
 
 /** A store and a way to put a 0.1 record into it as that store keeps rows, and read the raw JSON back. */
 interface Target {

@@ -2,8 +2,8 @@
 // normalisation of what people type.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { BACKUP_CODE_ALPHABET, generateBackupCodes, normalizeBackupCode } from '../src/backup-codes/codes.js';
-import { expectError } from './support/expect-error.js';
+import { BACKUP_CODE_ALPHABET, generateBackupCodes, normalizeBackupCode } from '../../src/backup-codes/codes.js';
+import { expectError } from '../support/expect-error.js';
 
 const SYMBOL = `[${BACKUP_CODE_ALPHABET}]`;
 const canonicalOf = (code: string) => code.replace(/-/g, '');

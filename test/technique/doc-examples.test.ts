@@ -1,7 +1,7 @@
 // Every ```ts example in the TSDoc of the core and /qr (src/ outside server/, stores/, testing/, cli/) runs against the library, and every line
 // `expr; // result` (or `const x = expr; // result`, or a statement followed by `// result` lines) has its
 // result checked. STYLE.md §9: "a short example that a test actually runs" — an example that drifts fails.
-// The examples of src/server/, src/stores/ and src/testing/ run in test/doc-examples-server.test.ts; the
+// The examples of src/server/, src/stores/ and src/testing/ run in test/technique/doc-examples-server.test.ts; the
 // checker both use is test/support/doc-examples.ts.
 //
 // A result is a JavaScript literal (string, number, bigint, boolean, null, undefined, object or array),
@@ -14,11 +14,11 @@
 // UNCHECKED with the reason, so a new unchecked example fails here until someone decides about it.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { extractExamples, plan, run as runIn, type Plan } from './support/doc-examples.js';
-import * as core from '../src/index.js';
-import * as qr from '../src/qr.js';
+import { extractExamples, plan, run as runIn, type Plan } from '../support/doc-examples.js';
+import * as core from '../../src/index.js';
+import * as qr from '../../src/qr.js';
 
-const SRC = new URL('../src/', import.meta.url);
+const SRC = new URL('../../src/', import.meta.url);
 // The core and /qr: every file of src/ outside the server, stores, test kit and CLI folders.
 const FILES = (readdirSync(SRC, { recursive: true }) as string[])
   .map((f) => f.split('\\').join('/'))
@@ -29,7 +29,7 @@ const LIBRARY: Record<string, unknown> = { ...core, ...qr };
 /** Commented example lines that are deliberately not checked, by `file#symbol: line`, with the reason. */
 const UNCHECKED: Record<string, string> = {
   "backup-codes/codes.ts#generateBackupCodes: const codes = generateBackupCodes();  // 10 random codes like 'k7m2p-9xq4t': show them once":
-    'random output; the next line checks the count, test/backup-codes.test.ts the format',
+    'random output; the next line checks the count, test/backup-codes/codes.test.ts the format',
 };
 
 /** Free names an example uses for things of the host application, per example. */

@@ -1,10 +1,10 @@
 // Schema-1 records (0.1's shape) read from a store: parseRecord hands them to src/server/record-v1.ts, which
 // bounds every field and copies. 0.1.0's own records, through every store, are in record-v1.migration.test.ts.
 import { describe, expect, it } from 'vitest';
-import { parseRecord, type TotpFactor, type TwoFactorRecord } from '../../src/server/index.js';
-import { encodeBase32, generateBackupCodes, hashBackupCodes, TwoFactorError } from '../../src/index.js';
-import { expectRecordRefused } from '../support/expect-error.js';
-import { codeAt, enrol, overwrite, setup, STEP_MS, stored } from '../support/fixtures.js';
+import { parseRecord, type TotpFactor, type TwoFactorRecord } from '../../../src/server/index.js';
+import { encodeBase32, generateBackupCodes, hashBackupCodes, TwoFactorError } from '../../../src/index.js';
+import { expectRecordRefused } from '../../support/expect-error.js';
+import { codeAt, enrol, overwrite, setup, STEP_MS, stored } from '../../support/fixtures.js';
 
 /** The service's record written back in the 0.1 shape (schema 1), so these checks reach the schema-1 parser. */
 function toV1(record: TwoFactorRecord): Record<string, unknown> {

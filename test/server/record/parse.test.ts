@@ -1,8 +1,8 @@
 // Schema-2 records (src/server/record.ts, record-factors.ts): every field bounded to what the service writes.
 import { describe, expect, it } from 'vitest';
-import { MAX_FACTORS, parseRecord } from '../../src/server/index.js';
-import { encodeBase32, generateBackupCodes, hashBackupCodes } from '../../src/index.js';
-import { expectRecordRefused } from '../support/expect-error.js';
+import { MAX_FACTORS, parseRecord } from '../../../src/server/index.js';
+import { encodeBase32, generateBackupCodes, hashBackupCodes } from '../../../src/index.js';
+import { expectRecordRefused } from '../../support/expect-error.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const b64 = (n: number): string => Buffer.from(crypto.getRandomValues(new Uint8Array(n))).toString('base64url');

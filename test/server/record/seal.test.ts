@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createTwoFactor } from '../../src/server/index.js';
-import { codeAt } from '../../src/testing/index.js';
-import { TwoFactorError } from '../../src/index.js';
-import { CHEAP_SCRYPT, CountingStore, enrol, overwrite, setup, STEP_MS, stored, withFactorSecret, wrongCodeAt } from '../support/fixtures.js';
+import { createTwoFactor } from '../../../src/server/index.js';
+import { codeAt } from '../../../src/testing/index.js';
+import { TwoFactorError } from '../../../src/index.js';
+import { CHEAP_SCRYPT, CountingStore, enrol, overwrite, setup, STEP_MS, stored, withFactorSecret, wrongCodeAt } from '../../support/fixtures.js';
 
 const key = (fill: number): Uint8Array => new Uint8Array(32).fill(fill);
 

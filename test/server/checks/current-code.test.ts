@@ -1,9 +1,9 @@
 // One code against every enabled factor (src/server/factor-codes.ts): a code is single use per user, even
 // when two factors share a secret (the same hardware token registered twice, or a secret imported twice).
 import { describe, expect, it } from 'vitest';
-import { encodeBase32, generateSecret } from '../../src/index.js';
-import { codeAt, enrol, setup, STEP_MS, stored } from '../support/fixtures.js';
-import { oathHotp } from '../support/oathtool.js';
+import { encodeBase32, generateSecret } from '../../../src/index.js';
+import { codeAt, enrol, setup, STEP_MS, stored } from '../../support/fixtures.js';
+import { oathHotp } from '../../support/oathtool.js';
 
 const TOKEN = encodeBase32(generateSecret());
 

@@ -1,8 +1,8 @@
 // importFactor (src/server/import.ts): secrets and backup codes taken over from other systems, as the
 // README's migration recipes do it (otplib/speakeasy, Laravel Fortify, devise-two-factor).
 import { describe, expect, it } from 'vitest';
-import { encodeBase32, generateHotp, generateSecret, TwoFactorError } from '../../src/index.js';
-import { codeAt, setup, STEP_MS, stored } from '../support/fixtures.js';
+import { encodeBase32, generateHotp, generateSecret, TwoFactorError } from '../../../src/index.js';
+import { codeAt, setup, STEP_MS, stored } from '../../support/fixtures.js';
 
 const SECRET = encodeBase32(generateSecret());
 

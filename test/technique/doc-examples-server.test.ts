@@ -1,5 +1,5 @@
 // Every ```ts example in the TSDoc of src/server/, src/stores/ and src/testing/ runs, with its stated
-// results checked, by the checker of test/doc-examples.test.ts (its header has the result conventions).
+// results checked, by the checker of test/technique/doc-examples.test.ts (its header has the result conventions).
 // The examples run against real parts: a service on a MemoryStore with a ManualClock and cheap scrypt, the
 // PostgreSQL and Redis servers `npm test` starts, SQLite files in an empty temporary folder. The names an
 // example takes from its surroundings (`twoFactor`, `record`, `row`, …) are declared per example in
@@ -9,16 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import * as core from '../src/index.js';
-import * as server from '../src/server/index.js';
-import * as testing from '../src/testing/index.js';
-import { enabledRecord } from '../src/testing/contract-records.js';
-import { extractExamples, plan, run, type Plan } from './support/doc-examples.js';
-import { CHEAP_SCRYPT, ManualClock, START_MS, STEP_MS, codeAt } from './support/fixtures.js';
-import { requiredEnv } from './support/required-env.js';
+import * as core from '../../src/index.js';
+import * as server from '../../src/server/index.js';
+import * as testing from '../../src/testing/index.js';
+import { enabledRecord } from '../../src/testing/contract-records.js';
+import { extractExamples, plan, run, type Plan } from '../support/doc-examples.js';
+import { CHEAP_SCRYPT, ManualClock, START_MS, STEP_MS, codeAt } from '../support/fixtures.js';
+import { requiredEnv } from '../support/required-env.js';
 
 const FOLDERS = ['server', 'stores', 'testing'];
-const SRC = new URL('../src/', import.meta.url);
+const SRC = new URL('../../src/', import.meta.url);
 
 /** What an example needs besides the library: free names, modules for its imports, code to close what it opened. */
 interface Setting {
@@ -114,13 +114,13 @@ const SETTINGS: Record<string, () => Promise<Setting>> = {
   },
   'stores/postgres.ts#postgresSchema': async () => {
     const out = printed();
-    return { scope: { console: out.console }, after: async () => expect(out.lines).toEqual([(await import('../src/stores/postgres.js')).postgresSchema('auth.two_factor')]) };
+    return { scope: { console: out.console }, after: async () => expect(out.lines).toEqual([(await import('../../src/stores/postgres.js')).postgresSchema('auth.two_factor')]) };
   },
   'stores/postgres.ts#PostgresStore': async () => ({ scope: { ...env({ DATABASE_URL: await pgUrlInOwnSchema() }), ...printed() }, epilogue: 'await pool.end();' }),
   'stores/redis.ts#RedisStore': async () => ({ scope: { ...env({ REDIS_URL: requiredEnv('TWO_FACTOR_REDIS_URL') }), ...printed() }, epilogue: 'client.destroy();' }),
   'stores/sqlite.ts#sqliteSchema': async () => {
     const out = printed();
-    return { scope: { console: out.console }, after: async () => expect(out.lines).toEqual([(await import('../src/stores/sqlite.js')).sqliteSchema('two_factor')]) };
+    return { scope: { console: out.console }, after: async () => expect(out.lines).toEqual([(await import('../../src/stores/sqlite.js')).sqliteSchema('two_factor')]) };
   },
   'stores/sqlite.ts#SqliteStore': async () => {
     // The example opens 'app.db' in the working directory: an empty temporary one.
@@ -147,9 +147,9 @@ async function modules(): Promise<Record<string, unknown>> {
   return {
     '@inworkjobs/two-factor/server': server,
     '@inworkjobs/two-factor/testing': testing,
-    '@inworkjobs/two-factor/stores/sqlite': await import('../src/stores/sqlite.js'),
-    '@inworkjobs/two-factor/stores/postgres': await import('../src/stores/postgres.js'),
-    '@inworkjobs/two-factor/stores/redis': await import('../src/stores/redis.js'),
+    '@inworkjobs/two-factor/stores/sqlite': await import('../../src/stores/sqlite.js'),
+    '@inworkjobs/two-factor/stores/postgres': await import('../../src/stores/postgres.js'),
+    '@inworkjobs/two-factor/stores/redis': await import('../../src/stores/redis.js'),
     'better-sqlite3': await import('better-sqlite3'),
     pg: await import('pg'),
     redis: await import('redis'),

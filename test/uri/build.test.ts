@@ -2,12 +2,12 @@
 // build → parse round trips for any label characters and parameters.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type TwoFactorErrorCode } from '../src/errors.js';
-import { type OtpauthParams } from '../src/uri/params.js';
-import { buildOtpauthUri } from '../src/uri/build.js';
-import { parseOtpauthUri } from '../src/uri/parse.js';
-import { KEY, labelPart, MAX_COUNTER } from './support/otpauth.js';
-import { thrown } from './support/expect-error.js';
+import { type TwoFactorErrorCode } from '../../src/errors.js';
+import { type OtpauthParams } from '../../src/uri/params.js';
+import { buildOtpauthUri } from '../../src/uri/build.js';
+import { parseOtpauthUri } from '../../src/uri/parse.js';
+import { KEY, labelPart, MAX_COUNTER } from '../support/otpauth.js';
+import { thrown } from '../support/expect-error.js';
 
 describe('buildOtpauthUri: exact strings', () => {
   const totp = { type: 'totp', secret: KEY } as const;

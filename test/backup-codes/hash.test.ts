@@ -6,12 +6,12 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { scrypt } from '@noble/hashes/scrypt.js';
-import { generateBackupCodes } from '../src/backup-codes/codes.js';
-import { DEFAULT_BACKUP_CODE_COST, backupCodesOutdated, countBackupCodes } from '../src/backup-codes/format.js';
-import { hashBackupCodes, verifyBackupCode } from '../src/backup-codes/hash.js';
-import { CHEAP_SCRYPT } from './support/fixtures.js';
-import { expectRejection } from './support/expect-error.js';
-import { buildIfMissing, root } from './support/pack.js';
+import { generateBackupCodes } from '../../src/backup-codes/codes.js';
+import { DEFAULT_BACKUP_CODE_COST, backupCodesOutdated, countBackupCodes } from '../../src/backup-codes/format.js';
+import { hashBackupCodes, verifyBackupCode } from '../../src/backup-codes/hash.js';
+import { CHEAP_SCRYPT } from '../support/fixtures.js';
+import { expectRejection } from '../support/expect-error.js';
+import { buildIfMissing, root } from '../support/pack.js';
 
 // Counts the library's KDF runs, so "without running the KDF" is checked exactly, not by timing.
 const kdf = vi.hoisted(() => ({ runs: 0 }));

@@ -1,8 +1,8 @@
 // The back-off policy (src/server/throttle.ts), as pure functions and through the service.
 import { describe, expect, it } from 'vitest';
-import { createTwoFactor, DEFAULT_THROTTLE, throttleDelayMs, retryAfterMs } from '../../src/server/index.js';
-import { hashBackupCodes } from '../../src/index.js';
-import { codeAt, enrol, overwrite, setup, STEP_MS, stored, wrongCode, wrongCodeAt } from '../support/fixtures.js';
+import { createTwoFactor, DEFAULT_THROTTLE, throttleDelayMs, retryAfterMs } from '../../../src/server/index.js';
+import { hashBackupCodes } from '../../../src/index.js';
+import { codeAt, enrol, overwrite, setup, STEP_MS, stored, wrongCode, wrongCodeAt } from '../../support/fixtures.js';
 
 describe('throttling', () => {
   it('the default schedule: 3 free failures, then 1 s, 2 s, 4 s … with exact retryAfterMs, capped at 1 h', () => {

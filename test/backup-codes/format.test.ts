@@ -1,11 +1,11 @@
 // The stored string (src/backup-codes-string.ts): outdated-cost detection, and malformed or tampered
 // strings refused with INVALID_BACKUP_CODES by every function that reads one.
 import { describe, expect, it } from 'vitest';
-import { generateBackupCodes } from '../src/backup-codes/codes.js';
-import { backupCodesOutdated, countBackupCodes } from '../src/backup-codes/format.js';
-import { hashBackupCodes, verifyBackupCode } from '../src/backup-codes/hash.js';
-import { CHEAP_SCRYPT } from './support/fixtures.js';
-import { expectError, expectRejection } from './support/expect-error.js';
+import { generateBackupCodes } from '../../src/backup-codes/codes.js';
+import { backupCodesOutdated, countBackupCodes } from '../../src/backup-codes/format.js';
+import { hashBackupCodes, verifyBackupCode } from '../../src/backup-codes/hash.js';
+import { CHEAP_SCRYPT } from '../support/fixtures.js';
+import { expectError, expectRejection } from '../support/expect-error.js';
 
 const LOW = { cost: CHEAP_SCRYPT };
 

@@ -1,9 +1,9 @@
 // HOTP hardware tokens (src/server/hotp-tokens.ts, hotp-token.ts): registration with two consecutive
 // codes, sign-in within a small look-ahead, single use, resynchronisation. Codes come from oathtool.
 import { describe, expect, it } from 'vitest';
-import { encodeBase32, generateHotp, generateSecret, TwoFactorError } from '../../src/index.js';
-import { codeAt, enrol, setup, STEP_MS, stored } from '../support/fixtures.js';
-import { oathHotp } from '../support/oathtool.js';
+import { encodeBase32, generateHotp, generateSecret, TwoFactorError } from '../../../src/index.js';
+import { codeAt, enrol, setup, STEP_MS, stored } from '../../support/fixtures.js';
+import { oathHotp } from '../../support/oathtool.js';
 
 const TOKEN = encodeBase32(generateSecret());
 
