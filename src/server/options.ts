@@ -7,7 +7,7 @@ import { scryptCostOption, type ScryptCost } from '../backup-codes/format.js';
 import { MAX_DRIFT_STEPS, MAX_ENROLLMENT_TTL_MS, MAX_TOTP_PERIOD_SECONDS, type TotpParameters } from './record/types.js';
 import { createSealer, type EncryptionOptions } from './record/seal.js';
 import type { TwoFactorStore } from './record/store.js';
-import { throttlePolicy, type ThrottleOptions, type ThrottlePolicy } from './checks/throttle.js';
+import { throttlePolicy, type ThrottleOptions } from './checks/throttle.js';
 import type { EventSink } from './types/events.js';
 import type { ServiceSettings } from './operations/context.js';
 

@@ -1,4 +1,5 @@
 // Managing the factors themselves: list, rename, remove (which also revokes every trusted device).
+import { readCode } from '../../internal/otp.js';
 import { refuse, type Decision } from '../checks/outcomes.js';
 import { requireCurrentCode } from '../checks/current-code.js';
 import type { Failure } from '../types/failures.js';
@@ -37,12 +38,13 @@ export async function renameFactor(ctx: ServiceContext, userIdInput: string, fac
 export async function removeFactor(ctx: ServiceContext, userIdInput: string, factorIdInput: string, code: string): Promise<{ ok: true } | Failure> {
   const userId = assertUserId(userIdInput);
   const factorId = factorIdArgument(factorIdInput);
+  const typed = readCode(code);
   const operation = 'remove-factor';
   return ctx.transact(userId, async (stored, nowMs): Promise<Decision<{ ok: true } | Failure>> => {
     const record = stored?.record;
     if (!record || !isEnabled(record)) return refuse(operation, 'not-enabled');
     if (factorIndex(record, factorId) < 0) return refuse(operation, 'unknown-factor');
-    const checked = await requireCurrentCode(ctx, userId, stored, code, nowMs, operation);
+    const checked = await requireCurrentCode(ctx, userId, record, typed, nowMs, operation);
     if ('refused' in checked) return checked.refused;
     const removed = record.factors[factorIndex(record, factorId)]!;
     const factors = checked.record.factors.filter((factor) => factor.id !== factorId);

@@ -1,4 +1,5 @@
 // Managing 2FA once it is on: status, disable, new backup codes, and support's reset.
+import { readCode } from '../../internal/otp.js';
 import { freshBackupCodes } from './addition.js';
 import { remainingOf, isEnabled } from '../record/state.js';
 import { requireCurrentCode } from '../checks/current-code.js';
@@ -22,8 +23,9 @@ export interface TwoFactorStatus {
 /** {@link TwoFactor.disable}. @internal */
 export async function disable(ctx: ServiceContext, userIdInput: string, code: string): Promise<{ ok: true } | Failure> {
   const userId = assertUserId(userIdInput);
+  const typed = readCode(code);
   return ctx.transact(userId, async (stored, nowMs): Promise<Decision<{ ok: true } | Failure>> => {
-    const checked = await requireCurrentCode(ctx, userId, stored, code, nowMs, 'disable');
+    const checked = await requireCurrentCode(ctx, userId, stored?.record, typed, nowMs, 'disable');
     if ('refused' in checked) return checked.refused;
     return { result: { ok: true }, next: null, events: [{ type: 'disabled' }] };
   });
@@ -34,9 +36,10 @@ type Regenerated = { ok: true; backupCodes: string[] } | Failure;
 /** {@link TwoFactor.regenerateBackupCodes}. @internal */
 export async function regenerateBackupCodes(ctx: ServiceContext, userIdInput: string, code: string): Promise<Regenerated> {
   const userId = assertUserId(userIdInput);
+  const typed = readCode(code);
   const codes = freshBackupCodes(ctx);
   return ctx.transact(userId, async (stored, nowMs): Promise<Decision<Regenerated>> => {
-    const checked = await requireCurrentCode(ctx, userId, stored, code, nowMs, 'regenerate-backup-codes');
+    const checked = await requireCurrentCode(ctx, userId, stored?.record, typed, nowMs, 'regenerate-backup-codes');
     if ('refused' in checked) return checked.refused;
     const { codes: backupCodes, hashed } = await codes();
     return {

@@ -1,13 +1,16 @@
 // Sign-in: a code of any enabled factor (TOTP or HOTP) or a backup code, each single use; on success it may
 // also trust this browser (a device token minted in the same write that consumes the code).
-import { useBackupCode } from './backup-code.js';
-import { refuse, type Decision } from '../checks/outcomes.js';
-import { remainingOf, isEnabled } from '../record/state.js';
-import { requireCurrentCode, looksLikeFactorCode } from '../checks/current-code.js';
-import type { Failure, FactorType } from '../types/failures.js';
-import type { ServiceContext } from './context.js';
-import { deviceMintOption, withTrustedDevice, type MintedDevice } from '../checks/device-token.js';
+import { readCode } from '../../internal/otp.js';
+import { admitBackupCode, type BackupCharge } from '../checks/backup-code.js';
+import { looksLikeFactorCode, requireCurrentCode } from '../checks/current-code.js';
+import { deviceMintOption, withTrustedDevice, type DeviceMint, type MintedDevice } from '../checks/device-token.js';
+import type { Decision } from '../checks/outcomes.js';
+import { isEnabled, remainingOf } from '../record/state.js';
+import type { TwoFactorRecord } from '../record/types.js';
 import { assertUserId } from '../record/user-id.js';
+import type { FactorType, Failure, Method } from '../types/failures.js';
+import { redeemBackupCode } from './backup-code.js';
+import type { ServiceContext } from './context.js';
 
 /** A successful sign-in: which factor matched (absent for a backup code), the backup codes left, and the trusted-device token when one was asked for. */
 export type Verified =
@@ -29,27 +32,19 @@ export interface VerifyOptions {
 export async function verify(ctx: ServiceContext, userIdInput: string, code: string, options?: VerifyOptions): Promise<Verified> {
   const userId = assertUserId(userIdInput);
   const mint = deviceMintOption(userId, options);
-  const first = await ctx.read(userId);
-  const record = first?.record;
-  if (!record || !isEnabled(record)) {
-    const decision = refuse<Verified>('verify', 'not-enabled');
-    ctx.emit(userId, ctx.now(), decision.events);
-    return decision.result;
-  }
-  if (looksLikeFactorCode(record, code)) {
-    return ctx.transact(userId, async (stored, nowMs): Promise<Decision<Verified>> => {
-      const checked = await requireCurrentCode(ctx, userId, stored, code, nowMs, 'verify');
-      if ('refused' in checked) return checked.refused;
-      const { record: next, factor } = checked;
-      const result = { ok: true, method: factor.type, factorId: factor.id, backupCodesRemaining: remainingOf(next) } as const;
-      return withTrustedDevice(mint, nowMs, { result, next, events: [] });
-    }, first);
-  }
-  return useBackupCode<Verified>(ctx, userId, code, 'verify', first, null, async (used, _stored, nowMs) =>
-    withTrustedDevice(mint, nowMs, {
-      result: { ok: true, method: 'backup-code', backupCodesRemaining: remainingOf(used) } as const,
-      next: used,
-      events: [],
-    }),
-  );
+  const typed = readCode(code);
+  const outcome = await ctx.transact(userId, async (stored, nowMs): Promise<Decision<Verified | { charged: BackupCharge }>> => {
+    const record = stored?.record;
+    if (record && isEnabled(record) && !looksLikeFactorCode(record, typed)) return admitBackupCode(ctx, record, nowMs, 'verify');
+    const checked = await requireCurrentCode(ctx, userId, record, typed, nowMs, 'verify');
+    if ('refused' in checked) return checked.refused;
+    return signedIn(mint, nowMs, checked.record, { method: checked.factor.type, factorId: checked.factor.id });
+  });
+  if (!('charged' in outcome)) return outcome;
+  return redeemBackupCode<Verified>(ctx, userId, code, 'verify', outcome.charged, async (used, _stored, nowMs) => signedIn(mint, nowMs, used, { method: 'backup-code' }));
+}
+
+/** A sign-in accepted: `next` written, with this browser trusted in the same write when asked. */
+function signedIn(mint: DeviceMint | undefined, nowMs: number, next: TwoFactorRecord, how: { method: Method; factorId?: string }): Decision<Verified> {
+  return withTrustedDevice(mint, nowMs, { result: { ok: true, ...how, backupCodesRemaining: remainingOf(next) }, next, events: [] });
 }
