@@ -18,7 +18,7 @@ import { redeemBackupCode } from './backup-code.js';
 import type { ServiceContext } from './context.js';
 
 /** A new factor as its operation checked it: everything but the id, which the ending draws. @internal */
-export type NewFactor = StoredFactor extends infer F ? (F extends StoredFactor ? Omit<F, 'id'> : never) : never;
+type NewFactor = StoredFactor extends infer F ? (F extends StoredFactor ? Omit<F, 'id'> : never) : never;
 
 /** An operation's check of its own inputs on the record as read: a refusal, or the factor to add (and fields to reset). @internal */
 export type Addition = { refused: Decision<Failure> } | { factor: NewFactor; reset?: Partial<TwoFactorRecord> };
