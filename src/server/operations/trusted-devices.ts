@@ -1,5 +1,5 @@
 // The trusted-device operations of the service: check a device token at sign-in, list, revoke one, revoke
-// all. Minting is not here: only `verify` mints, in the write that consumes its code (verification.ts).
+// all. Minting is not here: only `verify` mints, in the write that consumes its code (sign-in.ts).
 import { fail } from '../../internal/assert.js';
 import type { Decision } from '../checks/outcomes.js';
 import type { ServiceContext } from './context.js';

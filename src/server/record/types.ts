@@ -78,7 +78,7 @@ export interface PendingEnrollment extends TotpParameters {
  *   (`backupCodes` is null too after importing a factor without codes).
  * - `pending`: an enrolment waiting for its first code (with factors enabled: an addition that needs proof).
  * - `failures` / `lastFailureAt`: consecutive failed attempts across every factor and the backup codes.
- * - `devices`: browsers trusted to skip the second step (absent = none); see trusted-devices.ts.
+ * - `devices`: browsers trusted to skip the second step (absent = none); see devices.ts.
  */
 export interface TwoFactorRecord {
   schema: 2;
