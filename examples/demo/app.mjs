@@ -16,6 +16,8 @@ import { createSessions } from './web/sessions.mjs';
 
 export const ISSUER = 'InworkJobs Demo';
 const ENCRYPTION_KEY_ID = 'demo-1';
+// Routes are for signed-in users unless marked ANYONE; sudo(…) also needs a password typed in the last 10
+// minutes (flows/confirm-password.mjs), checked before any code in the form.
 const ANYONE = { signedIn: false };
 
 /**
