@@ -22,7 +22,7 @@ export interface StoreUnderTest {
 }
 
 /** User ids a store must keep apart and return exactly: each would collide under some collation or trim. */
-export const HOSTILE_IDS = [
+const HOSTILE_IDS = [
   'a',
   'A',
   'a ',
