@@ -24,7 +24,7 @@ export async function challengeOf(ctx: Context, userId: string, opts?: { trusted
 }
 
 /** Every record of `users` as the store holds it now (version included). */
-export async function snapshot(ctx: Context, users: string[] = ['alice', 'bob']) {
+async function snapshot(ctx: Context, users: string[] = ['alice', 'bob']) {
   return Promise.all(users.map((u) => ctx.store.inner.get(u)));
 }
 

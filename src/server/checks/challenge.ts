@@ -8,12 +8,12 @@ import { decodeBase64Url, encodeBase64Url } from '../../internal/base64url.js';
 import { bytesDifference } from '../../internal/constant-time.js';
 import { randomBytes } from '../../internal/random.js';
 import { isStorable } from '../../internal/text.js';
-import { MAX_CHALLENGE_TTL_MS, MAX_MAX_ATTEMPTS, MAX_OPEN_CHALLENGES, type SignInChallenge } from '../record/challenges.js';
+import { MAX_CHALLENGE_TTL_MS, MAX_MAX_ATTEMPTS, MAX_OPEN_CHALLENGES, type SignInChallenge } from '../record/types.js';
 
 /** Default life of a sign-in challenge: 5 minutes, in milliseconds. */
 export const DEFAULT_CHALLENGE_TTL_MS = 5 * 60 * 1000;
 /** Shortest `signIn.challengeTtlMs`: one second (tests use short lives; apps should not). */
-export const MIN_CHALLENGE_TTL_MS = 1000;
+const MIN_CHALLENGE_TTL_MS = 1000;
 /** Default wrong codes per challenge before it is spent. */
 export const DEFAULT_MAX_ATTEMPTS = 5;
 
@@ -109,7 +109,7 @@ export function withChallenges<R extends WithChallenges>(record: R, challenges: 
 }
 
 /** The open challenges: unexpired and not spent, oldest first. @internal */
-export function openChallenges(challenges: readonly SignInChallenge[] | undefined, nowMs: number, maxAttempts: number): SignInChallenge[] {
+function openChallenges(challenges: readonly SignInChallenge[] | undefined, nowMs: number, maxAttempts: number): SignInChallenge[] {
   return (challenges ?? []).filter((c) => c.expiresAt > nowMs && c.attempts < maxAttempts).sort((a, b) => a.createdAt - b.createdAt);
 }
 

@@ -3,11 +3,13 @@
 // factor, disable 2FA or replace the backup codes. Pure functions of the factors a code matched; the
 // reasoning is in docs/security.md, "Probation".
 import { integerOption, optionsObject } from '../../internal/assert.js';
+import { MAX_PROBATION_MS, type TwoFactorRecord } from '../record/types.js';
+import type { TwoFactorOperation } from '../types/events.js';
+import type { Failure } from '../types/failures.js';
+import type { Decision } from './outcomes.js';
 
 /** Default probation of a factor added beside an older one: 72 hours, in milliseconds. */
 export const DEFAULT_PROBATION_MS = 72 * 60 * 60 * 1000;
-/** Longest `factors.probationMs`, and the longest probation a stored factor may hold: 30 days, in milliseconds. */
-export const MAX_PROBATION_MS = 30 * 24 * 60 * 60 * 1000;
 
 /** Validates the `factors` option of createTwoFactor; `probationMs` 0 (no probation) – 30 days. @internal */
 export function probationPolicy(options: { probationMs?: number } | undefined): Readonly<{ probationMs: number }> {
@@ -42,4 +44,15 @@ export function probationWait(factors: readonly { probationUntil?: number }[], m
     wait = Math.min(wait, left);
   }
   return Number.isFinite(wait) ? wait : 0;
+}
+
+/**
+ * A `'probation'` refusal when the factors the code matched may not make the change (see
+ * {@link probationWait}), with `retryAfterMs`; null when they may. Nothing is counted or written: the code
+ * was right. @internal
+ */
+export function probationRefusal<R>(record: TwoFactorRecord, matched: readonly number[], nowMs: number, operation: TwoFactorOperation, target?: number): Decision<R | Failure> | null {
+  const wait = probationWait(record.factors, matched, nowMs, target);
+  if (wait === 0) return null;
+  return { result: { ok: false, reason: 'probation', retryAfterMs: wait }, events: [{ type: 'verification-failed', operation, reason: 'probation' }] };
 }

@@ -1,26 +1,8 @@
 // The open sign-in challenges of a stored record (absent in records of 0.1 and 0.2: none), each field
 // bounded to what the service writes.
 import { decodeBase64Url } from '../../internal/base64url.js';
-import { bad, isObject, safeInteger, time } from '../record-fields.js';
-
-/** One open sign-in challenge as stored: never the token, only its hash. */
-export interface SignInChallenge {
-  /** base64url SHA-256 of the domain-separated (user id, secret) pair. */
-  hash: string;
-  /** Epoch ms. */
-  createdAt: number;
-  /** Epoch ms; the challenge is `'challenge-expired'` from this moment on. */
-  expiresAt: number;
-  /** Wrong codes given on this challenge so far. */
-  attempts: number;
-}
-
-/** Most open challenges per user; beginning one more drops the oldest. */
-export const MAX_OPEN_CHALLENGES = 5;
-/** Longest life of a challenge (the `signIn.challengeTtlMs` ceiling): 30 minutes, in milliseconds. */
-export const MAX_CHALLENGE_TTL_MS = 30 * 60 * 1000;
-/** Largest `signIn.maxAttempts`, and the largest attempt count a stored challenge may hold. */
-export const MAX_MAX_ATTEMPTS = 20;
+import { bad, isObject, safeInteger, time } from './fields.js';
+import { MAX_CHALLENGE_TTL_MS, MAX_MAX_ATTEMPTS, MAX_OPEN_CHALLENGES, type SignInChallenge } from './types.js';
 
 /**
  * Validates the optional `challenges` field: at most {@link MAX_OPEN_CHALLENGES} entries with distinct

@@ -4,6 +4,7 @@
 // matures; who is never on probation; the proof named in `factor-added`.
 import { describe, expect, it } from 'vitest';
 import { encodeBase32, generateHotp, generateSecret } from '../../../src/index.js';
+import { probationLeft, probationWait } from '../../../src/server/checks/probation.js';
 import { codeAt, enrol, setup, STEP_MS } from '../../support/fixtures.js';
 import { challengeOf, withoutWrites } from '../../support/sign-in.js';
 
@@ -32,7 +33,7 @@ async function takeover(options: Parameters<typeof setup>[0] = {}) {
 describe('the takeover of 0.2, replayed', () => {
   it('the attacker adds a token with a backup code as proof, but cannot remove the app, regenerate the codes or disable 2FA', async () => {
     const t = await takeover();
-    expect(t.events.find((e) => e.type === 'factor-added')).toMatchObject({ factorId: t.attackerFactor, factorType: 'hotp', proof: 'backup-code' });
+    expect(t.events.filter((e) => e.type === 'factor-added').at(-1)).toMatchObject({ factorId: t.attackerFactor, factorType: 'hotp', proof: 'backup-code' });
     const wait = { ok: false, reason: 'probation', retryAfterMs: PROBATION_MS };
     expect(await withoutWrites(t, () => t.twoFactor.removeFactor('alice', t.appFactor.id, t.tokenCode()), ['alice'])).toEqual(wait);
     expect(await withoutWrites(t, () => t.twoFactor.regenerateBackupCodes('alice', t.tokenCode()), ['alice'])).toEqual(wait);
@@ -121,5 +122,27 @@ describe('never on probation', () => {
     expect(await ctx.twoFactor.disable('alice', codeAt(second.secret, ctx.clock.now()))).toEqual({ ok: false, reason: 'probation', retryAfterMs: PROBATION_MS - STEP_MS });
     // A code of the matured first app always works.
     expect(await ctx.twoFactor.disable('alice', codeAt(first.secret, ctx.clock.now()))).toEqual({ ok: true });
+  });
+});
+
+describe('probationWait: who may make a privileged change', () => {
+  const mature = {};
+  const until = (ms: number) => ({ probationUntil: ms });
+  const factors = [mature, until(1000), until(2000)];
+
+  it('a mature match may; matches all on probation wait for the soonest to mature', () => {
+    expect(probationWait(factors, [0], 0)).toBe(0);
+    expect(probationWait(factors, [1, 0], 0)).toBe(0);
+    expect(probationWait(factors, [1], 400)).toBe(600);
+    expect(probationWait(factors, [2, 1], 400)).toBe(600);
+    expect(probationWait(factors, [1], 1000)).toBe(0);
+    expect(probationLeft(until(1000), 1001)).toBe(0);
+  });
+
+  it('for a removal, a factor on probation may remove itself or a newer one, not an older one', () => {
+    expect(probationWait(factors, [1], 0, 1)).toBe(0);
+    expect(probationWait(factors, [1], 0, 2)).toBe(0);
+    expect(probationWait(factors, [1], 0, 0)).toBe(1000);
+    expect(probationWait(factors, [2], 0, 1)).toBe(2000);
   });
 });

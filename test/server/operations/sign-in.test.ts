@@ -173,7 +173,7 @@ describe('the challenge\'s life and attempt cap', () => {
 
   it('a user holds at most 5 open challenges: the sixth drops the oldest', async () => {
     const ctx = await twoUsers();
-    const challenges = [];
+    const challenges: string[] = [];
     for (let i = 0; i < 6; i++) {
       challenges.push(await challengeOf(ctx, 'alice'));
       ctx.clock.advance(1);
