@@ -78,10 +78,13 @@ describe('completeSignIn', () => {
   it('with a backup code: ok, the code and the challenge both spent', async () => {
     const ctx = await twoUsers();
     const challenge = await challengeOf(ctx, 'bob');
-    expect(await ctx.twoFactor.completeSignIn(challenge, ctx.bob.backupCodes[0]!)).toEqual({
-      ok: true, userId: 'bob', method: 'backup-code', backupCodesRemaining: 9, verifiedAt: ctx.clock.now(),
+    // Two compare-and-sets, as verify with a backup code: the charge before scrypt, then the use.
+    expect(await storeCalls(ctx, () => ctx.twoFactor.completeSignIn(challenge, ctx.bob.backupCodes[0]!))).toEqual({
+      result: { ok: true, userId: 'bob', method: 'backup-code', backupCodesRemaining: 9, verifiedAt: ctx.clock.now() },
+      gets: 2,
+      writes: 2,
     });
-    expect(await ctx.twoFactor.completeSignIn(challenge, ctx.bob.backupCodes[1]!)).toEqual({ ok: false, reason: 'challenge-invalid' });
+    expect(await storeCalls(ctx, () => ctx.twoFactor.completeSignIn(challenge, ctx.bob.backupCodes[1]!))).toEqual({ result: { ok: false, reason: 'challenge-invalid' }, gets: 1, writes: 0 });
     const again = await challengeOf(ctx, 'bob');
     expect(await ctx.twoFactor.completeSignIn(again, ctx.bob.backupCodes[0]!)).toMatchObject({ ok: false, reason: 'invalid' });
   });
@@ -233,7 +236,11 @@ describe('trusted devices go through beginSignIn', () => {
   it('completeSignIn mints a device; beginSignIn with its token skips the code and says so', async () => {
     const ctx = await withDevice();
     expect(ctx.device).toEqual({ token: expect.any(String), deviceId: expect.any(String), expiresAt: ctx.clock.now() + 60 * MINUTE_MS });
-    expect(await ctx.twoFactor.beginSignIn('alice', { trustedDeviceToken: ctx.device.token })).toEqual({ required: false, reason: 'trusted-device', deviceId: ctx.device.deviceId });
+    // One read; the device's lastUsedAt is written on its first use, then at most once an hour.
+    const first = await storeCalls(ctx, () => ctx.twoFactor.beginSignIn('alice', { trustedDeviceToken: ctx.device.token }));
+    expect(first).toEqual({ result: { required: false, reason: 'trusted-device', deviceId: ctx.device.deviceId }, gets: 1, writes: 1 });
+    ctx.clock.advance(30 * MINUTE_MS);
+    expect(await storeCalls(ctx, () => ctx.twoFactor.beginSignIn('alice', { trustedDeviceToken: ctx.device.token }))).toMatchObject({ gets: 1, writes: 0 });
   });
 
   it('an invalid, another user\'s, revoked or expired token asks for the code and says why', async () => {
