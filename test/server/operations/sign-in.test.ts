@@ -1,8 +1,9 @@
-// Sign-in challenges (src/server/operations/sign-in.ts) through the public entry, on a CountingStore: the
-// flow with each kind of code, store round trips on the happy path, the challenge's life, its attempt cap
-// and the shared throttle budget, the five-challenge cap, cancel, the operations that delete challenges,
-// trusted devices reported through beginSignIn, and events that never carry a challenge or a code.
-// Browser strings of every shape are in sign-in.browser-input.test.ts; races in sign-in.concurrency.test.ts.
+// Sign-in (src/server/operations/sign-in.ts) through the public entry, on a CountingStore: codes as people type
+// them; the sign-in challenge's flow with each kind of code, store round trips on the happy path, its life,
+// attempt cap and the shared throttle budget, the five-challenge cap, cancel, the operations that delete
+// challenges, trusted devices reported through beginSignIn, and events that never carry a challenge or a
+// code. The whole verify flow, every failure reason and its events are in test/server/service.test.ts;
+// browser strings of every shape in sign-in.browser-input.test.ts; races in sign-in.concurrency.test.ts.
 import { describe, expect, it } from 'vitest';
 import { encodeBase32, generateHotp, generateSecret } from '../../../src/index.js';
 import { codeAt, enrol, setup, START_MS, STEP_MS, wrongCodeAt } from '../../support/fixtures.js';
@@ -10,6 +11,23 @@ import { expectRejection } from '../../support/expect-error.js';
 import { challengeOf, storeCalls, twoUsers, withoutWrites } from '../../support/sign-in.js';
 
 const MINUTE_MS = 60_000;
+
+describe('codes as typed', () => {
+  it('accepts a backup code typed in upper case with spaces instead of the hyphen', async () => {
+    const ctx = setup();
+    const { backupCodes } = await enrol(ctx);
+    const typed = backupCodes[0]!.toUpperCase().replace('-', '  ');
+    expect(await ctx.twoFactor.verify('alice', ` ${typed} `)).toMatchObject({ ok: true, method: 'backup-code' });
+  });
+
+  it('accepts a TOTP code typed with a space in the middle', async () => {
+    const ctx = setup();
+    const { secret } = await enrol(ctx);
+    ctx.clock.advance(STEP_MS);
+    const code = codeAt(secret, ctx.clock.now());
+    expect(await ctx.twoFactor.verify('alice', `${code.slice(0, 3)} ${code.slice(3)}`)).toMatchObject({ ok: true, method: 'totp' });
+  });
+});
 
 describe('beginSignIn', () => {
   it('a user without 2FA needs no code: one read, no write', async () => {
