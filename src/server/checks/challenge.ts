@@ -2,12 +2,12 @@
 // its user and carries 256 random bits; only a domain-separated hash of (user, bits) is stored, with the
 // user's record. The pure steps over a record's open challenges live here; the reasoning is in
 // docs/sign-in.md and docs/security.md, "Sign-in challenges".
-import { sha256 } from '@noble/hashes/sha2.js';
 import { integerOption, optionsObject } from '../../internal/assert.js';
 import { decodeBase64Url, encodeBase64Url } from '../../internal/base64url.js';
 import { bytesDifference } from '../../internal/constant-time.js';
 import { randomBytes } from '../../internal/random.js';
 import { isStorable } from '../../internal/text.js';
+import { userBoundHash } from '../../internal/user-bound-hash.js';
 import { MAX_CHALLENGE_TTL_MS, MAX_MAX_ATTEMPTS, MAX_OPEN_CHALLENGES, type SignInChallenge } from '../record/types.js';
 
 /** Default life of a sign-in challenge: 5 minutes, in milliseconds. */
@@ -44,12 +44,7 @@ export function signInPolicy(options: { challengeTtlMs?: number; maxAttempts?: n
  * whose user part is rewritten to another user never matches that user's hashes. @internal
  */
 export function hashChallenge(userId: string, secret: Uint8Array): string {
-  const user = new TextEncoder().encode(userId);
-  const input = new Uint8Array(DOMAIN.length + 1 + user.length + 1 + secret.length);
-  input.set(DOMAIN, 0);
-  input.set(user, DOMAIN.length + 1);
-  input.set(secret, DOMAIN.length + 1 + user.length + 1);
-  return encodeBase64Url(sha256(input));
+  return userBoundHash(DOMAIN, userId, secret);
 }
 
 /** A new challenge for `userId`: the token to show once and the hash to store. @internal */

@@ -86,6 +86,19 @@ describe('100 consecutive failures lock every code', () => {
     expect(await ctx.twoFactor.verify('alice', ctx.code())).toMatchObject({ ok: true });
   });
 
+  it('a trusted device keeps signing the owner in while the codes are locked (its token is not a guessable code)', async () => {
+    const ctx = setup({ throttle: { freeFailures: 100 } });
+    const { secret } = await enrol(ctx);
+    ctx.clock.advance(STEP_MS);
+    const trusted = await ctx.twoFactor.verify('alice', codeAt(secret, ctx.clock.now()), { trustDevice: {} });
+    if (!trusted.ok || !trusted.trustedDevice) throw new Error('expected a trusted device');
+    await fail(ctx, secret, 100);
+    expect(await ctx.twoFactor.status('alice')).toMatchObject({ locked: true });
+    const { deviceId, token } = trusted.trustedDevice;
+    expect(await ctx.twoFactor.beginSignIn('alice', { trustedDeviceToken: token })).toEqual({ required: false, reason: 'trusted-device', deviceId });
+    expect(await ctx.twoFactor.verifyTrustedDevice('alice', token)).toEqual({ ok: true, deviceId });
+  });
+
   it('reset ends it as well (2FA is removed)', async () => {
     const ctx = await lockedUser();
     await ctx.twoFactor.reset('alice');

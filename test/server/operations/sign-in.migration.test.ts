@@ -82,4 +82,16 @@ describe('a 0.2 record', () => {
     clock.advance(STEP_MS);
     expect(await twoFactor.removeFactor('old', 'f_aaaaaaaaaa', codeAt(second, clock.now()))).toEqual({ ok: true });
   });
+
+  it('one whose count of consecutive failures is already at the cap is locked on its first read, and unlock ends it', async () => {
+    const store = new MemoryStore();
+    const first = encodeBase32(generateSecret());
+    await store.compareAndSet('guessed', null, { ...(await record02(first, encodeBase32(generateSecret()), ['abcde-fghjk'])), failures: 150 });
+    const clock = new ManualClock(START_MS);
+    const twoFactor = service(store, clock);
+    expect(await twoFactor.status('guessed')).toMatchObject({ state: 'enabled', locked: true });
+    expect(await twoFactor.verify('guessed', codeAt(first, clock.now()))).toEqual({ ok: false, reason: 'locked' });
+    expect(await twoFactor.unlock('guessed')).toBe(true);
+    expect(await twoFactor.verify('guessed', codeAt(first, clock.now()))).toMatchObject({ ok: true });
+  });
 });
