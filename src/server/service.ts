@@ -71,6 +71,16 @@ export interface TwoFactor {
    * `verify`. `ok` names the user to sign in; the challenge is spent in the write that spends the code.
    * `trustDevice` as for `verify`. One read and one compare-and-set (a backup code: two).
    * @throws TwoFactorError `INVALID_OPTION` naming `trustDevice.label` or `trustDevice.ttlMs`
+   *
+   * @example
+   * ```ts
+   * const { challenge } = await twoFactor.beginSignIn('u1');
+   * await twoFactor.completeSignIn(challenge.slice(0, -1), codeFromApp); // { ok: false, reason: 'challenge-invalid' }
+   * await twoFactor.completeSignIn(challenge, 'no such code');            // { ok: false, reason: 'invalid', attemptsLeft: 4 }
+   * const done = await twoFactor.completeSignIn(challenge, codeFromApp);
+   * done.userId; // 'u1' (sign this user in)
+   * await twoFactor.completeSignIn(challenge, codeFromApp);              // { ok: false, reason: 'challenge-invalid' }
+   * ```
    */
   completeSignIn(challenge: string, code: string, opts?: VerifyOptions): Promise<SignInResult>;
   /** Drops a challenge ("sign in as someone else"); unknown or malformed challenges are ignored. */

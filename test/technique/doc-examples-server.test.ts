@@ -103,6 +103,10 @@ const SETTINGS: Record<string, () => Promise<Setting>> = {
     return { scope: { twoFactor, codeFromNewPhone: codeAt(secret, clock.now()) } };
   },
   'server/service.ts#beginSignIn': async () => ({ scope: { twoFactor: (await enabledService()).twoFactor } }),
+  'server/service.ts#completeSignIn': async () => {
+    const { twoFactor, clock, first } = await enabledService();
+    return { scope: { twoFactor, codeFromApp: codeAt(first, clock.now()) } };
+  },
   'server/service.ts#importFactor': async () => {
     const { twoFactor } = await enabledService();
     return { scope: { twoFactor, row: { otp_secret: 'JBSWY3DPEHPK3PXP', consumed_timestep: Math.floor(START_MS / STEP_MS) } } };
