@@ -35,3 +35,5 @@ export {
 } from './trusted-devices.js';
 export { type TrustedDeviceCheck, type TrustedDeviceInfo } from './trusted-device-operations.js';
 export { type ThrottleOptions, type ThrottlePolicy, DEFAULT_THROTTLE, throttleDelayMs, retryAfterMs } from './throttle.js';
+export { type FailureMessages, FAILURE_MESSAGES, describeFailure } from './describe-failure.js';
+export { isRecent } from './step-up.js';
