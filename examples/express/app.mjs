@@ -76,8 +76,7 @@ export function createApp({ twoFactor, users, sessionSecret, now = Date.now, tru
   // Settings → Security: the status, the apps, and the set-up (QR code, setup key) while one is pending.
   const security = async (req, res, error, status = 200) => {
     const [state, enrollment] = [await twoFactor.status(req.userId), await twoFactor.pendingEnrollment(req.userId)];
-    const devices = await twoFactor.listTrustedDevices(req.userId);
-    page(req, res, views.security, { state, enrollment, devices, error, flash: take(req, 'flash') }, status);
+    page(req, res, views.security, { state, enrollment, error, flash: take(req, 'flash') }, status);
   };
   const showCodes = (req, res, codes) => { req.session.codes = codes; res.redirect(303, '/settings/security/codes'); };
 

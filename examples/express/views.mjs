@@ -43,14 +43,13 @@ export const security = (v) => {
 <form method="post" action="/settings/security/remove">${token(v.csrf)}<input type="hidden" name="factorId" value="${h(f.id)}">
 ${codeField('code', `Code from any app, to remove “${f.label}”`)}<button>Remove</button></form></li>`)
     .join('');
-  const devices = v.devices.map((d) => `<li>${h(d.label)}, trusted until ${date(d.expiresAt)}</li>`).join('');
   const enable = `<form method="post" action="/settings/security/enable">${token(v.csrf)}
 ${on ? '<label>Name of the new app <input name="label" value="New phone" maxlength="64"></label>' : ''}<button>${on ? 'Add another app' : 'Enable'}</button></form>`;
   const manage = `<h2>Your apps</h2><ul id="factors">${factors}</ul>
 <p>${v.state.backupCodesRemaining} backup codes left.</p>
 <form method="post" action="/settings/security/regenerate">${token(v.csrf)}${codeField()}<button>Regenerate backup codes</button></form>
 <form method="post" action="/settings/security/disable">${token(v.csrf)}${codeField()}<button>Disable 2FA</button></form>
-<h2>Trusted browsers</h2><ul id="devices">${devices || '<li>None</li>'}</ul>
+<h2>Trusted browsers</h2><p>Browsers where you ticked “Trust this browser” skip the code for 30 days.</p>
 <form method="post" action="/settings/security/devices/revoke">${token(v.csrf)}<button>Revoke all trusted browsers</button></form>`;
   return layout('Security', v, `${notice(v.flash)}${alert(v.error)}<h2>Two-Factor Authentication</h2>
 <p>Status: <strong id="status">${on ? 'On' : 'Off'}</strong></p>${v.enrollment ? setup(v, on) : enable}${on ? manage : ''}`);
