@@ -2,7 +2,8 @@
 import { fail, integerOption, optionsObject } from './internal/assert.js';
 import { periodOption } from './internal/parameters.js';
 import { secretBytes } from './base32.js';
-import { codeString, otpOptions, otpValues, parseCode, valueMatches, type OtpOptions } from './hotp.js';
+import { codeString, otpOptions, otpValues, parseCode, valueMatches } from './internal/otp.js';
+import type { OtpOptions } from './hotp.js';
 import type { Secret } from './secret.js';
 
 /** Time options of a TOTP. */

@@ -6,8 +6,8 @@ import { generateSecret } from '../secret.js';
 import { generateHotp, verifyHotp } from '../hotp.js';
 import { generateTotp, verifyTotp } from '../totp.js';
 import { qrModules, renderQrSvg } from '../qr.js';
-import { generateBackupCodes } from '../backup-codes.js';
-import { hashBackupCodes } from '../backup-codes-hash.js';
+import { generateBackupCodes } from '../backup-codes/codes.js';
+import { hashBackupCodes } from '../backup-codes/hash.js';
 import {
   noPositionals,
   optionalInt,

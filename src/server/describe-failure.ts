@@ -1,6 +1,6 @@
 // Failure reasons as sentences for people, from one table an app can replace for its language. Every app
 // would otherwise write this switch itself (the demo did), and forget a reason when the union grows.
-import type { FailureReason } from './decisions.js';
+import type { FailureReason } from './types/failures.js';
 
 /**
  * The words of {@link describeFailure}: a sentence per failure reason (typed over the whole

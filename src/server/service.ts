@@ -1,22 +1,15 @@
 // The 2FA service: the operations of a Security settings page, assembled over one context.
-import type { Failure } from './decisions.js';
-import { beginEnrollment, confirmEnrollment, type Enrollment } from './enrollment.js';
-import { listFactors, removeFactor, renameFactor } from './factor-management.js';
-import type { FactorInfo } from './factors.js';
-import { addHotpToken, resyncHotp, type HotpTokenOptions } from './hotp-tokens.js';
-import { importFactor, type ImportedFactor } from './import.js';
-import { disable, regenerateBackupCodes, reset, status, type TwoFactorStatus } from './management.js';
+import type { Failure } from './types/failures.js';
+import { beginEnrollment, confirmEnrollment, type Enrollment } from './operations/enrollment.js';
+import { listFactors, removeFactor, renameFactor } from './operations/factors.js';
+import type { FactorInfo } from './record/factors.js';
+import { addHotpToken, resyncHotp, type HotpTokenOptions } from './operations/hotp-tokens.js';
+import { importFactor, type ImportedFactor } from './operations/import.js';
+import { disable, regenerateBackupCodes, reset, status, type TwoFactorStatus } from './operations/management.js';
 import { serviceSettings, type TwoFactorOptions } from './options.js';
 import { createContext } from './transact.js';
-import { verify, type Verified, type VerifyOptions } from './verification.js';
-import {
-  listTrustedDevices,
-  revokeTrustedDevice,
-  revokeTrustedDevices,
-  verifyTrustedDevice,
-  type TrustedDeviceCheck,
-  type TrustedDeviceInfo,
-} from './trusted-device-operations.js';
+import { verify, type Verified, type VerifyOptions } from './operations/sign-in.js';
+import { listTrustedDevices, revokeTrustedDevice, revokeTrustedDevices, verifyTrustedDevice, type TrustedDeviceCheck, type TrustedDeviceInfo } from './operations/trusted-devices.js';
 
 /**
  * The service returned by {@link createTwoFactor}. Every method validates `userId` (a string of 1–256

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createTwoFactor, type TwoFactorEvent } from '../../src/server/index.js';
 import { codeAt } from '../../src/testing/index.js';
 import { decodeBase32, verifyTotp } from '../../src/index.js';
-import { parseOtpauthUri } from '../../src/uri-parse.js';
+import { parseOtpauthUri } from '../../src/uri/parse.js';
 import { CountingStore, enrol, setup, START_MS, STEP_MS, stored, wrongCode, wrongCodeAt } from '../support/fixtures.js';
 
 describe('the whole flow with a manual clock', () => {
