@@ -63,7 +63,7 @@ export function createApp({ twoFactor, users, sessionSecret, now = Date.now, tru
   app.post('/login/code', async (req, res) => {
     const trust = req.body.trust ? { trustDevice: { label: (req.get('user-agent') || 'Browser').slice(0, 64) } } : {};
     const result = await twoFactor.completeSignIn(req.session.challenge ?? '', req.body.code ?? '', trust);
-    if (!result.ok && result.reason.startsWith('challenge-')) return flashTo(req, res, '/login', describeFailure(result));
+    if (!result.ok && result.reason.startsWith('challenge-')) return page(req, res, views.login, { error: describeFailure(result) }, 400);
     if (!result.ok) return page(req, res, views.code, { error: describeFailure(result) }, statusOf(result));
     const device = result.trustedDevice;
     if (device) res.cookie(TRUST_COOKIE, device.token, { ...cookieOptions(req), expires: new Date(device.expiresAt) });

@@ -17,7 +17,7 @@ export interface Page {
 }
 
 /** Parses one Set-Cookie header value (the test's own reading; the apps use their frameworks'). */
-export function parseSetCookie(header: string): SetCookie {
+function parseSetCookie(header: string): SetCookie {
   const [pair = '', ...rest] = header.split(';');
   const eq = pair.indexOf('=');
   const attributes: Record<string, string | true> = {};
@@ -42,6 +42,7 @@ export class Client {
   /** The CSRF field of the last page, sent with the next form as a browser would. */
   private csrf: string | null = null;
 
+  /** `headers` go with every request; an `origin` among them replaces the base URL's as the forms' Origin. */
   constructor(
     readonly base: string,
     private readonly headers: Record<string, string> = {},
@@ -58,7 +59,7 @@ export class Client {
   /** Posts a form from this site (Origin, and the last page's CSRF field unless `fields._csrf` is given). */
   async post(path: string, fields: Record<string, string> = {}, headers: Record<string, string> = {}): Promise<Page> {
     const body = new URLSearchParams({ ...(this.csrf ? { _csrf: this.csrf } : {}), ...fields });
-    return this.request('POST', path, body, { origin: this.base, 'content-type': 'application/x-www-form-urlencoded', ...headers });
+    return this.request('POST', path, body, { origin: this.headers.origin ?? this.base, 'content-type': 'application/x-www-form-urlencoded', ...headers });
   }
 
   /** Follows a 30x to its page (GET), as a browser does after a form post. */

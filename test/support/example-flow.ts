@@ -36,11 +36,12 @@ export interface ExampleSpec {
 
 export function exampleFlowSuite(spec: ExampleSpec): void {
   describe(`examples/${spec.name}, end to end over HTTP`, () => {
-    let opened: { app: Running; dir: string } | undefined;
+    const opened: { app: Running; dir: string }[] = [];
     afterEach(async () => {
-      await opened?.app.close();
-      if (opened) rmSync(opened.dir, { recursive: true, force: true });
-      opened = undefined;
+      for (const { app, dir } of opened.splice(0)) {
+        await app.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     /** Starts the app on a fresh SQLite file, its clock at the start of a TOTP step plus 5 s. */
@@ -51,7 +52,7 @@ export function exampleFlowSuite(spec: ExampleSpec): void {
       const clock = new ManualClock(Math.floor(Date.now() / STEP_MS) * STEP_MS + 5_000);
       const logs: string[] = [];
       const app = await mod.start({ port: 0, dbFile: join(dir, 'app.db'), key: crypto.getRandomValues(new Uint8Array(32)), now: clock.now, log: (l) => logs.push(l), ...options });
-      opened = { app, dir };
+      opened.push({ app, dir });
       const client = (headers: Record<string, string> = {}) => new Client(app.url, headers);
       /** A code of `secret` now, then the clock moves a step on (a code is accepted once). */
       const code = (secret: string) => {
@@ -114,9 +115,11 @@ export function exampleFlowSuite(spec: ExampleSpec): void {
       return page;
     }
 
+    /** The second step with `code`, then the account page it leads to. Returns the redirect. */
     async function secondStep(browser: Client, code: string, fields: Record<string, string> = {}): Promise<Page> {
       const done = await browser.post('/login/code', { code, ...fields });
       expect([done.status, done.location, alertOf(done.html)]).toEqual([303, '/account', null]);
+      expect((await browser.follow(done)).html).toContain(`Signed in as ${USER.email}`);
       return done;
     }
 
@@ -151,7 +154,6 @@ export function exampleFlowSuite(spec: ExampleSpec): void {
       expect(sid?.value).toBeTruthy();
       expect(sid?.value).not.toBe(preAuth);
       expect(browser.jar.has('challenge')).toBe(false);
-      expect((await browser.follow(done)).html).toContain(`Signed in as ${USER.email}`);
 
       const byBackup = app.client();
       await toCodePage(byBackup);
@@ -344,7 +346,7 @@ export function exampleFlowSuite(spec: ExampleSpec): void {
       const forged =
         spec.csrf === 'token'
           ? [await browser.post('/login', { email: USER.email, password: USER.password, _csrf: 'forged' }),
-             await new Client(app.url).post('/login', { email: USER.email, password: USER.password })]
+             await new Client(app.app.url).post('/login', { email: USER.email, password: USER.password })]
           : [await browser.post('/login', { email: USER.email, password: USER.password }, { origin: 'http://evil.example' }),
              await browser.post('/login', { email: USER.email, password: USER.password }, { origin: 'null' })];
       for (const page of forged) {
@@ -374,11 +376,10 @@ export function exampleFlowSuite(spec: ExampleSpec): void {
 
     it('sets Secure on every cookie behind a trusted https proxy (X-Forwarded-Proto), and only then', async () => {
       const app = await enabledApp({ trustProxy: true });
-      const proxied = app.client({ 'x-forwarded-proto': 'https' });
-      proxied.base; // same server: the proxy forwards to it
+      // The proxy forwards to the app what the browser sent it over https, adding X-Forwarded-Proto.
+      const proxied = app.client({ 'x-forwarded-proto': 'https', origin: app.app.url.replace('http:', 'https:') });
       await passwordStep(proxied);
-      const done = await proxied.post('/login/code', { code: app.code(app.secret), trust: 'on' }, { origin: app.app.url.replace('http:', 'https:') });
-      expect(done.location).toBe('/account');
+      await secondStep(proxied, app.code(app.secret), { trust: 'on' });
       const names = new Set<string>();
       for (const c of proxied.jar.values()) {
         names.add(c.name);
@@ -386,9 +387,16 @@ export function exampleFlowSuite(spec: ExampleSpec): void {
         expect(c.attributes.httponly).toBe(true);
       }
       expect(names).toEqual(new Set(['sid', 'trusted_device']));
+      // Without the header (plain http to the app), and from a client that only claims it, no Secure.
       const plain = app.client();
       await passwordStep(plain);
+      expect(plain.jar.size).toBeGreaterThan(0);
       for (const c of plain.jar.values()) expect(c.attributes.secure).toBeUndefined();
+      const untrusted = await enabledApp();
+      const claims = untrusted.client({ 'x-forwarded-proto': 'https' });
+      await passwordStep(claims);
+      expect(claims.jar.size).toBeGreaterThan(0);
+      for (const c of claims.jar.values()) expect(c.attributes.secure).toBeUndefined();
     });
 
     it('logs audit events and requests, never a secret, code, backup code or token', async () => {
