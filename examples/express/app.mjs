@@ -63,8 +63,9 @@ export function createApp({ twoFactor, users, sessionSecret, now = Date.now, tru
   app.post('/login/code', async (req, res) => {
     const trust = req.body.trust ? { trustDevice: { label: (req.get('user-agent') || 'Browser').slice(0, 64) } } : {};
     const result = await twoFactor.completeSignIn(req.session.challenge ?? '', req.body.code ?? '', trust);
-    if (!result.ok && result.reason.startsWith('challenge-')) return page(req, res, views.login, { error: describeFailure(result) }, 400);
-    if (!result.ok) return page(req, res, views.code, { error: describeFailure(result) }, statusOf(result));
+    // A spent, expired or unknown challenge goes back to the password; any other refusal, to the code page.
+    const retry = result.ok || !result.reason.startsWith('challenge-') ? views.code : views.login;
+    if (!result.ok) return page(req, res, retry, { error: describeFailure(result) }, statusOf(result));
     const device = result.trustedDevice;
     if (device) res.cookie(TRUST_COOKIE, device.token, { ...cookieOptions(req), expires: new Date(device.expiresAt) });
     return signIn(req, res, { userId: result.userId, verifiedAt: result.verifiedAt });
@@ -106,9 +107,10 @@ export function createApp({ twoFactor, users, sessionSecret, now = Date.now, tru
     if (result.backupCodes) return showCodes(req, res, result.backupCodes);
     flashTo(req, res, '/settings/security', done);
   };
-  app.post('/settings/security/regenerate', withCode((id, body) => twoFactor.regenerateBackupCodes(id, body.code ?? '')));
-  app.post('/settings/security/disable', withCode((id, body) => twoFactor.disable(id, body.code ?? ''), '2FA is off.'));
-  app.post('/settings/security/remove', withCode((id, body) => twoFactor.removeFactor(id, body.factorId, body.code), 'Removed.'));
+  app.post('/settings/security/regenerate', withCode((id, { code }) => twoFactor.regenerateBackupCodes(id, code ?? '')));
+  app.post('/settings/security/disable', withCode((id, { code }) => twoFactor.disable(id, code ?? ''), '2FA is off.'));
+  app.post('/settings/security/remove',
+    withCode((id, { factorId, code }) => twoFactor.removeFactor(id, factorId, code ?? ''), 'Removed.'));
   // Revoking takes no code of its own: it needs a verification within the last 10 minutes (step-up).
   app.post('/settings/security/devices/revoke', async (req, res) => {
     if (!isRecent(req.session.verifiedAt, STEP_UP_MS, now())) return res.redirect(303, '/settings/security/step-up');

@@ -77,8 +77,9 @@ export function createApp({ twoFactor, users, sessions = new Map(), now = Date.n
     const body = await form(c);
     const trust = body.trust ? { trustDevice: { label: (c.req.header('user-agent') || 'Browser').slice(0, 64) } } : {};
     const result = await twoFactor.completeSignIn(getCookie(c, CHALLENGE_COOKIE) ?? '', body.code ?? '', trust);
-    if (!result.ok && result.reason.startsWith('challenge-')) return page(c, views.login, { error: describeFailure(result) }, 400);
-    if (!result.ok) return page(c, views.code, { error: describeFailure(result) }, statusOf(result));
+    // A spent, expired or unknown challenge goes back to the password; any other refusal, to the code page.
+    const retry = result.ok || !result.reason.startsWith('challenge-') ? views.code : views.login;
+    if (!result.ok) return page(c, retry, { error: describeFailure(result) }, statusOf(result));
     const device = result.trustedDevice;
     if (device) setCookie(c, TRUST_COOKIE, device.token, { ...cookieOptions(c), expires: new Date(device.expiresAt) });
     return signIn(c, { userId: result.userId, verifiedAt: result.verifiedAt });
@@ -128,9 +129,10 @@ export function createApp({ twoFactor, users, sessions = new Map(), now = Date.n
     if (result.backupCodes) return showCodes(c, result.backupCodes);
     return flashTo(c, '/settings/security', done);
   };
-  app.post('/settings/security/regenerate', withCode((id, body) => twoFactor.regenerateBackupCodes(id, body.code ?? '')));
-  app.post('/settings/security/disable', withCode((id, body) => twoFactor.disable(id, body.code ?? ''), '2FA is off.'));
-  app.post('/settings/security/remove', withCode((id, body) => twoFactor.removeFactor(id, body.factorId, body.code), 'Removed.'));
+  app.post('/settings/security/regenerate', withCode((id, { code }) => twoFactor.regenerateBackupCodes(id, code ?? '')));
+  app.post('/settings/security/disable', withCode((id, { code }) => twoFactor.disable(id, code ?? ''), '2FA is off.'));
+  app.post('/settings/security/remove',
+    withCode((id, { factorId, code }) => twoFactor.removeFactor(id, factorId, code ?? ''), 'Removed.'));
   // Revoking takes no code of its own: it needs a verification within the last 10 minutes (step-up).
   app.post('/settings/security/devices/revoke', async (c) => {
     if (!isRecent(c.get('session').verifiedAt, STEP_UP_MS, now())) return c.redirect('/settings/security/step-up', 303);
