@@ -1,6 +1,6 @@
 // The whole two-factor flow in an Express 5 app: password, then the second step through the library's
-// sign-in challenge (kept in the pre-auth session: no route below trusts it), Trust this browser, set-up with
-// a QR code, backup codes, and the settings that each take a current code. Sessions: express-session.
+// sign-in challenge (in its own HttpOnly cookie: no session is signed in before the code), Trust this browser,
+// set-up with a QR code, backup codes, and the settings that each take a current code. Sessions: express-session.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import cookieParser from 'cookie-parser';
 import express from 'express';
@@ -9,6 +9,7 @@ import { describeFailure, isRecent } from '@inworkjobs/two-factor/server';
 import * as views from './views.mjs';
 
 const TRUST_COOKIE = 'trusted_device';
+const CHALLENGE_COOKIE = 'challenge';
 const STEP_UP_MS = 10 * 60_000; // "a code within the last 10 minutes" before revoking trusted browsers
 
 /**
@@ -41,7 +42,7 @@ export function createApp({ twoFactor, users, sessionSecret, now = Date.now, tru
   const signIn = async (req, res, fields) => {
     await new Promise((resolve, reject) => req.session.regenerate((error) => (error ? reject(error) : resolve())));
     Object.assign(req.session, fields);
-    res.redirect(303, '/account');
+    res.clearCookie(CHALLENGE_COOKIE, cookieOptions(req)).redirect(303, '/account');
   };
 
   app.get('/', (req, res) => res.redirect(303, req.session.userId ? '/account' : '/login'));
@@ -55,14 +56,14 @@ export function createApp({ twoFactor, users, sessionSecret, now = Date.now, tru
     if (step.trustedDevice) res.clearCookie(TRUST_COOKIE, cookieOptions(req)); // 'invalid' or 'expired'
     // No code asked ('not-enabled', or a 'trusted-device'): no fresh second factor, so no verifiedAt (step-up asks).
     if (!step.required) return signIn(req, res, { userId: user.id });
-    req.session.challenge = step.challenge; // names the user; worth nothing without the code
+    res.cookie(CHALLENGE_COOKIE, step.challenge, { ...cookieOptions(req), expires: new Date(step.expiresAt) });
     res.redirect(303, '/login/code');
   });
 
-  app.get('/login/code', (req, res) => (req.session.challenge ? page(req, res, views.code) : res.redirect('/login')));
+  app.get('/login/code', (req, res) => (req.cookies[CHALLENGE_COOKIE] ? page(req, res, views.code) : res.redirect('/login')));
   app.post('/login/code', async (req, res) => {
     const trust = req.body.trust ? { trustDevice: { label: (req.get('user-agent') || 'Browser').slice(0, 64) } } : {};
-    const result = await twoFactor.completeSignIn(req.session.challenge ?? '', req.body.code ?? '', trust);
+    const result = await twoFactor.completeSignIn(req.cookies[CHALLENGE_COOKIE] ?? '', req.body.code ?? '', trust);
     // A spent, expired or unknown challenge goes back to the password; any other refusal, to the code page.
     const retry = result.ok || !result.reason.startsWith('challenge-') ? views.code : views.login;
     if (!result.ok) return page(req, res, retry, { error: describeFailure(result) }, statusOf(result));

@@ -15,14 +15,12 @@ import { createUsers, DEMO_USER } from './users.mjs';
 const DATA = join(dirname(fileURLToPath(import.meta.url)), '.data');
 
 /**
- * @param {{ port?: number, dbFile?: string, key?: Uint8Array, now?: () => number, trustProxy?: boolean, log?: (line: string) => void }} [options]
+ * @param {{ port?: number, dbFile?: string, key?: Uint8Array, now?: () => number, trustProxy?: boolean, log?: (line: string) => void,
+ *   storage?: { store: import('@inworkjobs/two-factor/server').TwoFactorStore, close: () => Promise<void> | void } }} [options]
+ *   `storage`: another store than SQLite on `dbFile`, and how to close its connection
  */
-export async function start({ port = 0, dbFile = join(DATA, 'app.db'), key = loadKey(), now = Date.now, trustProxy = false, log = console.log } = {}) {
-  mkdirSync(dirname(dbFile), { recursive: true });
-  const db = new Database(dbFile);
-  db.pragma('journal_mode = WAL');
-  const store = new SqliteStore(db);
-  await store.migrate();
+export async function start({ port = 0, dbFile = join(DATA, 'app.db'), storage, key = loadKey(), now = Date.now, trustProxy = false, log = console.log } = {}) {
+  const { store, close } = storage ?? (await openSqlite(dbFile)); // README.md: PostgreSQL or Redis instead
   // Secrets sealed with AES-256-GCM; events carry no secret or code, so they can go to the log.
   const encryption = { keys: { k1: key }, current: 'k1' };
   const onEvent = (event) => log(`[2fa] ${event.type}`);
@@ -32,8 +30,18 @@ export async function start({ port = 0, dbFile = join(DATA, 'app.db'), key = loa
   const server = await new Promise((resolve) => { const s = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s)); });
   return {
     url: `http://127.0.0.1:${server.address().port}`,
-    close: async () => { server.closeAllConnections?.(); await new Promise((r) => server.close(r)); db.close(); },
+    close: async () => { server.closeAllConnections?.(); await new Promise((r) => server.close(r)); await close(); },
   };
+}
+
+/** The 2FA records on SQLite (better-sqlite3, WAL), in `dbFile`. */
+async function openSqlite(dbFile) {
+  mkdirSync(dirname(dbFile), { recursive: true });
+  const db = new Database(dbFile);
+  db.pragma('journal_mode = WAL');
+  const store = new SqliteStore(db);
+  await store.migrate();
+  return { store, close: () => db.close() };
 }
 
 /** TWO_FACTOR_KEY (base64 of 32 bytes), else a key file made on first start (use your secret manager). */

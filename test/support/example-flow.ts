@@ -23,8 +23,13 @@ interface Running {
   url: string;
   close(): Promise<void>;
 }
+/** Another store than the app's SQLite file, and how to close its connection. */
+export interface Storage {
+  store: unknown;
+  close(): Promise<void> | void;
+}
 interface ExampleModule {
-  start(options: { port: number; dbFile: string; key: Uint8Array; now: () => number; trustProxy?: boolean; log: (line: string) => void }): Promise<Running>;
+  start(options: { port: number; dbFile: string; key: Uint8Array; now: () => number; trustProxy?: boolean; storage?: Storage; log: (line: string) => void }): Promise<Running>;
 }
 
 /** What differs between the apps: how a form proves it comes from the site. */
@@ -34,103 +39,110 @@ export interface ExampleSpec {
   csrf: 'token' | 'origin';
 }
 
+/** The steps of the walk, on apps started (and closed after each test) in the calling describe. */
+function harness(spec: ExampleSpec) {
+  const opened: { app: Running; dir: string }[] = [];
+  afterEach(async () => {
+    for (const { app, dir } of opened.splice(0)) {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  /** Starts the app on a fresh SQLite file, its clock at the start of a TOTP step plus 5 s. */
+  async function start(options: { trustProxy?: boolean; storage?: Storage } = {}) {
+    buildIfMissing(); // the app imports the package by name, which resolves to dist/
+    const mod = (await import(/* @vite-ignore */ new URL(`../../examples/${spec.name}/server.mjs`, import.meta.url).href)) as ExampleModule;
+    const dir = mkdtempSync(join(tmpdir(), `example-${spec.name}-`));
+    const clock = new ManualClock(Math.floor(Date.now() / STEP_MS) * STEP_MS + 5_000);
+    const logs: string[] = [];
+    const app = await mod.start({ port: 0, dbFile: join(dir, 'app.db'), key: crypto.getRandomValues(new Uint8Array(32)), now: clock.now, log: (l) => logs.push(l), ...options });
+    opened.push({ app, dir });
+    const client = (headers: Record<string, string> = {}) => new Client(app.url, headers);
+    /** A code of `secret` now, then the clock moves a step on (a code is accepted once). */
+    const code = (secret: string) => {
+      const c = oathTotp(secret, clock.now());
+      clock.advance(STEP_MS);
+      return c;
+    };
+    return { app, clock, logs, client, code };
+  }
+  type App = Awaited<ReturnType<typeof start>>;
+
+  async function passwordStep(browser: Client, password = USER.password): Promise<Page> {
+    await browser.get('/login');
+    return browser.post('/login', { email: USER.email, password });
+  }
+
+  /** Signs in with the password only (2FA off) and lands on the account page. */
+  async function signInWithoutCode(browser: Client): Promise<void> {
+    const step = await passwordStep(browser);
+    expect([step.status, step.location]).toEqual([303, '/account']);
+    const account = await browser.follow(step);
+    expect(account.status).toBe(200);
+    expect(account.html).toContain(`Signed in as ${USER.email}`);
+  }
+
+  /** Settings → Security → Enable: the QR code and the setup key, then Verify & Enable. Returns the secret and codes. */
+  async function enable(app: App, browser: Client): Promise<{ secret: string; backupCodes: string[] }> {
+    const security = await browser.get('/settings/security');
+    expect(security.status).toBe(200);
+    expect(security.html).toContain('<strong id="status">Off</strong>');
+    const setup = await browser.follow(await browser.post('/settings/security/enable'));
+    expect(setup.status).toBe(200);
+    const secret = setupSecret(setup);
+    expect(setup.headers.get('cache-control')).toContain('no-store');
+
+    const wrong = await browser.post('/settings/security/confirm', { code: wrongCode(oathTotp(secret, app.clock.now())) });
+    expect([wrong.status, alertOf(wrong.html)]).toEqual([400, 'That code is not valid.']);
+    expect(setupSecret(wrong)).toBe(secret); // the same set-up shown again (pendingEnrollment)
+
+    const confirmed = await browser.post('/settings/security/confirm', { code: app.code(secret) });
+    expect([confirmed.status, confirmed.location]).toEqual([303, '/settings/security/codes']);
+    const codesPage = await browser.follow(confirmed);
+    const backupCodes = listedCodes(codesPage);
+    expect(backupCodes).toHaveLength(10);
+    // Shown once: a reload shows them no more.
+    const again = await browser.get('/settings/security/codes');
+    expect([again.status, again.location]).toEqual([303, '/settings/security']);
+    expect((await browser.get('/settings/security')).html).toContain('<strong id="status">On</strong>');
+    return { secret, backupCodes };
+  }
+
+  /** The password, then the code page (2FA on, no trusted browser). */
+  async function toCodePage(browser: Client): Promise<Page> {
+    const step = await passwordStep(browser);
+    expect([step.status, step.location]).toEqual([303, '/login/code']);
+    const page = await browser.follow(step);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('autocomplete="one-time-code"');
+    expect(page.html).not.toContain('Signed in as');
+    return page;
+  }
+
+  /** The second step with `code`, then the account page it leads to. Returns the redirect. */
+  async function secondStep(browser: Client, code: string, fields: Record<string, string> = {}): Promise<Page> {
+    const done = await browser.post('/login/code', { code, ...fields });
+    expect([done.status, done.location, alertOf(done.html)]).toEqual([303, '/account', null]);
+    expect((await browser.follow(done)).html).toContain(`Signed in as ${USER.email}`);
+    return done;
+  }
+
+  /** An app with 2FA on for the user, signed in in `owner`. */
+  async function enabledApp(options: { trustProxy?: boolean; storage?: Storage } = {}) {
+    const app = await start(options);
+    const owner = app.client();
+    await signInWithoutCode(owner);
+    const enrolled = await enable(app, owner);
+    return { ...app, owner, ...enrolled };
+  }
+
+  return { start, passwordStep, signInWithoutCode, enable, toCodePage, secondStep, enabledApp };
+}
+
 export function exampleFlowSuite(spec: ExampleSpec): void {
   describe(`examples/${spec.name}, end to end over HTTP`, () => {
-    const opened: { app: Running; dir: string }[] = [];
-    afterEach(async () => {
-      for (const { app, dir } of opened.splice(0)) {
-        await app.close();
-        rmSync(dir, { recursive: true, force: true });
-      }
-    });
-
-    /** Starts the app on a fresh SQLite file, its clock at the start of a TOTP step plus 5 s. */
-    async function start(options: { trustProxy?: boolean } = {}) {
-      buildIfMissing(); // the app imports the package by name, which resolves to dist/
-      const mod = (await import(/* @vite-ignore */ new URL(`../../examples/${spec.name}/server.mjs`, import.meta.url).href)) as ExampleModule;
-      const dir = mkdtempSync(join(tmpdir(), `example-${spec.name}-`));
-      const clock = new ManualClock(Math.floor(Date.now() / STEP_MS) * STEP_MS + 5_000);
-      const logs: string[] = [];
-      const app = await mod.start({ port: 0, dbFile: join(dir, 'app.db'), key: crypto.getRandomValues(new Uint8Array(32)), now: clock.now, log: (l) => logs.push(l), ...options });
-      opened.push({ app, dir });
-      const client = (headers: Record<string, string> = {}) => new Client(app.url, headers);
-      /** A code of `secret` now, then the clock moves a step on (a code is accepted once). */
-      const code = (secret: string) => {
-        const c = oathTotp(secret, clock.now());
-        clock.advance(STEP_MS);
-        return c;
-      };
-      return { app, clock, logs, client, code };
-    }
-    type App = Awaited<ReturnType<typeof start>>;
-
-    async function passwordStep(browser: Client, password = USER.password): Promise<Page> {
-      await browser.get('/login');
-      return browser.post('/login', { email: USER.email, password });
-    }
-
-    /** Signs in with the password only (2FA off) and lands on the account page. */
-    async function signInWithoutCode(browser: Client): Promise<void> {
-      const step = await passwordStep(browser);
-      expect([step.status, step.location]).toEqual([303, '/account']);
-      const account = await browser.follow(step);
-      expect(account.status).toBe(200);
-      expect(account.html).toContain(`Signed in as ${USER.email}`);
-    }
-
-    /** Settings → Security → Enable: the QR code and the setup key, then Verify & Enable. Returns the secret and codes. */
-    async function enable(app: App, browser: Client): Promise<{ secret: string; backupCodes: string[] }> {
-      const security = await browser.get('/settings/security');
-      expect(security.status).toBe(200);
-      expect(security.html).toContain('<strong id="status">Off</strong>');
-      const setup = await browser.follow(await browser.post('/settings/security/enable'));
-      expect(setup.status).toBe(200);
-      const secret = setupSecret(setup);
-      expect(setup.headers.get('cache-control')).toContain('no-store');
-
-      const wrong = await browser.post('/settings/security/confirm', { code: wrongCode(oathTotp(secret, app.clock.now())) });
-      expect([wrong.status, alertOf(wrong.html)]).toEqual([400, 'That code is not valid.']);
-      expect(setupSecret(wrong)).toBe(secret); // the same set-up shown again (pendingEnrollment)
-
-      const confirmed = await browser.post('/settings/security/confirm', { code: app.code(secret) });
-      expect([confirmed.status, confirmed.location]).toEqual([303, '/settings/security/codes']);
-      const codesPage = await browser.follow(confirmed);
-      const backupCodes = listedCodes(codesPage);
-      expect(backupCodes).toHaveLength(10);
-      // Shown once: a reload shows them no more.
-      const again = await browser.get('/settings/security/codes');
-      expect([again.status, again.location]).toEqual([303, '/settings/security']);
-      expect((await browser.get('/settings/security')).html).toContain('<strong id="status">On</strong>');
-      return { secret, backupCodes };
-    }
-
-    /** The password, then the code page (2FA on, no trusted browser). */
-    async function toCodePage(browser: Client): Promise<Page> {
-      const step = await passwordStep(browser);
-      expect([step.status, step.location]).toEqual([303, '/login/code']);
-      const page = await browser.follow(step);
-      expect(page.status).toBe(200);
-      expect(page.html).toContain('autocomplete="one-time-code"');
-      expect(page.html).not.toContain('Signed in as');
-      return page;
-    }
-
-    /** The second step with `code`, then the account page it leads to. Returns the redirect. */
-    async function secondStep(browser: Client, code: string, fields: Record<string, string> = {}): Promise<Page> {
-      const done = await browser.post('/login/code', { code, ...fields });
-      expect([done.status, done.location, alertOf(done.html)]).toEqual([303, '/account', null]);
-      expect((await browser.follow(done)).html).toContain(`Signed in as ${USER.email}`);
-      return done;
-    }
-
-    /** An app with 2FA on for the user, signed in in `owner`. */
-    async function enabledApp(options: { trustProxy?: boolean } = {}) {
-      const app = await start(options);
-      const owner = app.client();
-      await signInWithoutCode(owner);
-      const enrolled = await enable(app, owner);
-      return { ...app, owner, ...enrolled };
-    }
+    const { start, passwordStep, signInWithoutCode, enable, toCodePage, secondStep, enabledApp } = harness(spec);
 
     it('signs in with a password, enables 2FA from the QR code (read back by jsQR) and the setup key, shows the backup codes once', async () => {
       const app = await start();
@@ -409,6 +421,32 @@ export function exampleFlowSuite(spec: ExampleSpec): void {
       expect(app.logs.some((l) => l.startsWith('[2fa] enabled') || l.includes('enabled'))).toBe(true);
       const text = app.logs.join('\n');
       for (const secret of [app.secret, ...app.backupCodes, ...used, ...tokens]) expect(text).not.toContain(secret);
+    });
+  });
+}
+
+/**
+ * The app on another store (the README's PostgreSQL and Redis lines): enable 2FA, sign out, sign in with a code
+ * and with a backup code, disable. `open` makes a fresh store for each app.
+ */
+export function exampleStoreSuite(spec: ExampleSpec, stores: Record<string, () => Promise<Storage>>): void {
+  describe(`examples/${spec.name} on other stores`, () => {
+    const { start, passwordStep, enable, toCodePage, secondStep, signInWithoutCode } = harness(spec);
+    it.each(Object.keys(stores))('runs the flow on %s', async (name) => {
+      const app = await start({ storage: await stores[name]!() });
+      const owner = app.client();
+      await signInWithoutCode(owner);
+      const { secret, backupCodes } = await enable(app, owner);
+      const browser = app.client();
+      await toCodePage(browser);
+      await secondStep(browser, app.code(secret));
+      const other = app.client();
+      await toCodePage(other);
+      await secondStep(other, backupCodes[0]!);
+      const off = await browser.post('/settings/security/disable', { code: app.code(secret) });
+      expect(off.location).toBe('/settings/security');
+      const again = await passwordStep(app.client());
+      expect(again.location).toBe('/account');
     });
   });
 }
