@@ -211,17 +211,9 @@ export function countGlue(folder) {
           FIELD.test(l.code) || [...names].some((n) => tainted.has(n)) || [...appWide].some((n) => calls(l.code, n));
         if (!hit) return;
         mark(i);
-        if (raw.includes(PACKAGE)) for (const m of raw.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}/g)) for (const part of m[1].split(',')) {
-          const [imported, local = imported] = part.replace(/\btype\b/, '').trim().split(/\s+as\s+/);
-          if (local && !PASSWORD_HELPERS.includes(imported) && !tainted.has(local)) { tainted.add(local); changed = true; }
-        }
-        for (const m of raw.matchAll(/import\s+(?:\*\s+as\s+)?([\w$]+)\s+from\s+['"]@inworkjobs\/two-factor/g)) if (!tainted.has(m[1])) (tainted.add(m[1]), (changed = true));
-        // A bare name whose result fields are read (`result.ok`, not `req.session.challenge`) holds a result.
-        for (const m of l.code.matchAll(new RegExp(`(?<![\\w$.]\\s*)([A-Za-z_$][\\w$]*)\\??\\.(?:${FIELDS.join('|')})\\b`, 'g'))) {
-          if (!tainted.has(m[1])) { tainted.add(m[1]); changed = true; }
-        }
-        for (const { names: declaredNames, init } of declarations(l.code)) {
-          if (fromGlue(init)) for (const name of declaredNames) if (!tainted.has(name)) { tainted.add(name); changed = true; }
+        const declaredFromGlue = declarations(l.code).flatMap(({ names: declaredNames, init }) => (fromGlue(init) ? declaredNames : []));
+        for (const name of [...importedNames(raw), ...resultHolders(l.code), ...declaredFromGlue]) {
+          if (!tainted.has(name)) { tainted.add(name); changed = true; }
         }
         // e: the lines inside the ( or [ this line leaves open
         if (l.endRound > l.startRound) for (let j = i + 1; j < f.lines.length && f.lines[j].startRound > l.startRound; j++) if (f.lines[j].code.trim()) mark(j);
@@ -236,14 +228,30 @@ export function countGlue(folder) {
       }
     }
   }
-  const lines = [];
-  for (const f of files) for (const i of [...glue.get(f)].sort((a, b) => a - b)) {
-    const text = f.raw[i].trim();
-    const weight = Math.max(1, Math.ceil(f.lines[i].code.trim().length / 120)); // code only: a trailing comment is free
-    lines.push({ file: relative(folder, f.path), line: i + 1, text, weight });
-  }
+  const lines = files.flatMap((f) => [...glue.get(f)].sort((a, b) => a - b).map((i) => ({
+    file: relative(folder, f.path),
+    line: i + 1,
+    text: f.raw[i].trim(),
+    weight: Math.max(1, Math.ceil(f.lines[i].code.trim().length / 120)), // code only: a trailing comment is free
+  })));
   return { count: lines.reduce((n, l) => n + l.weight, 0), lines };
 }
+
+/** The names a line imports from the package (rule c), the password step's throttle functions aside. */
+function importedNames(raw) {
+  if (!raw.includes(PACKAGE)) return [];
+  const names = [];
+  for (const m of raw.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}/g)) for (const part of m[1].split(',')) {
+    const [imported, local = imported] = part.replace(/\btype\b/, '').trim().split(/\s+as\s+/);
+    if (local && !PASSWORD_HELPERS.includes(imported)) names.push(local);
+  }
+  for (const m of raw.matchAll(/import\s+(?:\*\s+as\s+)?([\w$]+)\s+from\s+['"]@inworkjobs\/two-factor/g)) names.push(m[1]);
+  return names;
+}
+
+/** Bare names whose result fields a line reads (`result.ok`, not `req.session.challenge`): they hold results. */
+const resultHolders = (code) =>
+  [...code.matchAll(new RegExp(`(?<![\\w$.]\\s*)([A-Za-z_$][\\w$]*)\\??\\.(?:${FIELDS.join('|')})\\b`, 'g'))].map((m) => m[1]);
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const list = process.argv.includes('--list');
