@@ -23,7 +23,7 @@ export async function start({ port = 0, dbFile = join(DATA, 'app.db'), storage, 
   const { store, close } = storage ?? (await openSqlite(dbFile)); // README.md: PostgreSQL or Redis instead
   // Secrets sealed with AES-256-GCM; events carry no secret or code, so they can go to the log.
   const encryption = { keys: { k1: key }, current: 'k1' };
-  const onEvent = (event) => log(`[2fa] ${event.type}`);
+  const onEvent = (event) => log(`[2fa] ${JSON.stringify(event)}`);
   const twoFactor = createTwoFactor({ store, issuer: 'Hono Example', encryption, now, onEvent });
   const users = await createUsers({ now });
   const app = createApp({ twoFactor, users, now, trustProxy, log });
