@@ -283,6 +283,21 @@ export function exampleFlowSuite(spec: ExampleSpec): void {
       expect(browser.jar.has('trusted_device')).toBe(false);
     });
 
+    it('asks for the code again once a trusted browser’s 30 days are over, and clears its cookie', async () => {
+      const app = await enabledApp();
+      const browser = app.client();
+      await toCodePage(browser);
+      await secondStep(browser, app.code(app.secret), { trust: 'on' });
+      await browser.post('/logout');
+      app.clock.advance(30 * 24 * 3600_000);
+      const asked = await passwordStep(browser);
+      expect([asked.status, asked.location]).toEqual([303, '/login/code']); // 'expired'
+      expect(asked.setCookies.find((c) => c.name === 'trusted_device')).toBeDefined();
+      expect(browser.jar.has('trusted_device')).toBe(false);
+      await browser.follow(asked);
+      await secondStep(browser, app.code(app.secret));
+    });
+
     it('regenerates backup codes and disables 2FA, each only with a current code', async () => {
       const app = await enabledApp();
       const wrong = await app.owner.post('/settings/security/regenerate', { code: wrongCode(oathTotp(app.secret, app.clock.now())) });
