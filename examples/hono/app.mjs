@@ -50,6 +50,7 @@ export function createApp({ twoFactor, users, sessions = new Map(), now = Date.n
   // A new session id at every sign-in, and the challenge cookie gone: nothing from before the code carries over.
   const signIn = (c, fields) => {
     sessions.delete(getCookie(c, SESSION_COOKIE) ?? '');
+    for (const [old, session] of sessions) if (Date.now() >= session.expiresAt) sessions.delete(old); // sweep
     const id = Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => b.toString(16).padStart(2, '0')).join('');
     sessions.set(id, { ...fields, expiresAt: Date.now() + SESSION_MS });
     setCookie(c, SESSION_COOKIE, id, { ...cookieOptions(c), maxAge: SESSION_MS / 1000 });
