@@ -1,5 +1,5 @@
 // Backup codes (NIST SP 800-63B §5.1.2 "look-up secrets"): the codes themselves, random and shown once.
-// Their stored form is in backup-codes-string.ts, hashing and checking them in backup-codes-hash.ts.
+// Their stored form is in format.ts, hashing and checking them in hash.ts.
 import { fail, integerOption, optionsObject } from '../internal/assert.js';
 import { randomBytes } from '../internal/random.js';
 

@@ -30,7 +30,7 @@ export function createContext(settings: ServiceSettings): ServiceContext {
       const nowMs = settings.now();
       const decision = await decide(stored, nowMs);
       if (decision.next !== undefined) {
-        // Every write also drops expired trusted devices (trusted-devices.ts).
+        // Every write also drops expired trusted devices (record/devices.ts).
         const next = decision.next === null ? null : await reseal(sealer, pruneDevices(decision.next, nowMs), userId);
         if (!(await writeRecord(store, userId, stored?.version ?? null, next))) continue;
       }

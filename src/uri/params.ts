@@ -1,6 +1,6 @@
 // otpauth:// URIs (Google Authenticator "Key Uri Format"), the parts both directions share: the
-// parameters, the limits, and the rules for the label and the image. Building is in uri-build.ts,
-// parsing in uri-parse.ts.
+// parameters, the limits, and the rules for the label and the image. Building is in build.ts,
+// parsing in parse.ts.
 import { isWellFormed } from '../internal/text.js';
 import type { Algorithm } from '../algorithm.js';
 

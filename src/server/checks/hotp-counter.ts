@@ -21,12 +21,10 @@ function candidates(key: HotpKey, start: number, lookAhead: number): number[] {
 }
 
 /**
- * The counter of `code` among `start` … `start + lookAhead`, or -1. Every candidate is computed and
+ * The counter of the code whose value is `expected` (read by readCode, of the token's length) among `start` … `start + lookAhead`, or -1. Every candidate is computed and
  * compared in constant time; the first match wins. @internal
  */
-export function matchHotp(key: HotpKey, code: string, start: number, lookAhead: number): number {
-  const expected = parseCode(code, key.digits);
-  if (expected < 0) return -1;
+export function matchHotp(key: HotpKey, expected: number, start: number, lookAhead: number): number {
   const values = candidates(key, start, lookAhead);
   let matched = -1;
   for (let k = 0; k < values.length; k++) {

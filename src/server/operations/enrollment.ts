@@ -3,17 +3,16 @@
 import { fail, optionsObject } from '../../internal/assert.js';
 import { encodeBase32, formatSetupKey } from '../../base32.js';
 import { generateSecret } from '../../secret.js';
-import { verifyTotp } from '../../totp.js';
+import { readCode } from '../../internal/otp.js';
+import { matchNewTotp } from '../checks/drift.js';
 import { buildOtpauthUri } from '../../uri/build.js';
 import { renderQrSvg } from '../../qr.js';
 import { counted, refuse } from '../checks/outcomes.js';
-import { emptyRecord, isEnabled } from '../record/state.js';
-import { freshBackupCodes } from './addition.js';
-import type { Failure } from '../types/failures.js';
-import { assertRoomForFactor, withFactorAdded } from '../record/factors.js';
-import { DEFAULT_TOTP_LABEL, labelArgument, newFactorId } from '../record/label.js';
-import { addWithProof, type Checked } from './proof.js';
-import type { TotpFactor, TwoFactorRecord } from '../record/types.js';
+import { emptyRecord } from '../record/state.js';
+import { assertRoomForFactor } from '../record/factors.js';
+import { DEFAULT_TOTP_LABEL, labelArgument } from '../record/label.js';
+import { MAX_ACCOUNT_NAME_CHARS, type TwoFactorRecord } from '../record/types.js';
+import { addFactor, type Addition, type Confirmed } from './addition.js';
 import type { ServiceContext } from './context.js';
 import { assertUserId } from '../record/user-id.js';
 
@@ -30,8 +29,6 @@ export interface Enrollment {
   /** When the enrolment expires unless confirmed, epoch ms. */
   expiresAt: number;
 }
-
-const MAX_ACCOUNT_NAME_CHARS = 256;
 
 /** {@link TwoFactor.beginEnrollment}. @internal */
 export async function beginEnrollment(ctx: ServiceContext, userIdInput: string, opts: { accountName: string; label?: string }): Promise<Enrollment> {
@@ -51,52 +48,54 @@ export async function beginEnrollment(ctx: ServiceContext, userIdInput: string, 
     // A user at the limit cannot confirm anything: refuse now rather than after they set up the app.
     assertRoomForFactor(stored?.record);
     const expiresAt = nowMs + ctx.enrollmentTtlMs;
-    const pending = { secret: sealed, ...parameters, label, createdAt: nowMs, expiresAt };
+    const pending = { secret: sealed, ...parameters, label, accountName, createdAt: nowMs, expiresAt };
     const record: TwoFactorRecord = { ...(stored?.record ?? emptyRecord()), pending };
     return { result: { ...shown, expiresAt }, next: record, events: [{ type: 'enrollment-started', expiresAt }] };
   });
 }
 
-type Confirmed = { ok: true; factorId: string; backupCodes: string[] } | Failure;
-
 /** {@link TwoFactor.confirmEnrollment}. @internal */
 export async function confirmEnrollment(ctx: ServiceContext, userIdInput: string, code: string, opts?: { proof?: string }): Promise<Confirmed> {
   const userId = assertUserId(userIdInput);
   const { proof } = optionsObject(opts, 'opts');
+  const typed = readCode(code);
   const operation = 'confirm-enrollment';
-  const codes = freshBackupCodes(ctx);
-  return addWithProof<Confirmed>(ctx, userId, operation, proof, async (record, nowMs): Promise<Checked<Confirmed>> => {
+  return addFactor(ctx, userId, operation, proof, async (record, nowMs): Promise<Addition> => {
     const { pending } = record;
     if (!pending) return { refused: refuse(operation, 'no-pending-enrollment') };
     if (nowMs >= pending.expiresAt) return { refused: refuse(operation, 'expired') };
     const secret = await ctx.sealer.open(pending.secret, userId, 'record.pending.secret');
-    const match = verifyTotp(secret, code, { algorithm: pending.algorithm, digits: pending.digits, period: pending.period, window: ctx.window, now: nowMs });
-    if (!match.valid) return { refused: counted(ctx, record, nowMs, operation, 'invalid', 'totp') };
+    const step = matchNewTotp(secret, pending, typed, nowMs, ctx.window);
+    if (step < 0) return { refused: counted(ctx, record, nowMs, operation, 'invalid', 'totp') };
     assertRoomForFactor(record);
-    const first = !isEnabled(record);
-    // scrypt (~0.1 s a code) only for a confirmed first factor, once per call.
-    const { codes: backupCodes, hashed } = first ? await codes() : { codes: [], hashed: null };
-    const factor: TotpFactor = {
-      id: newFactorId(record.factors),
-      type: 'totp',
-      label: pending.label,
-      secret: pending.secret,
-      algorithm: pending.algorithm,
-      digits: pending.digits,
-      period: pending.period,
-      createdAt: nowMs,
-      lastUsedAt: null,
-      // The confirming code's step: that code can never sign in afterwards.
-      lastStep: match.step,
-      driftSteps: 0,
-    };
-    return {
-      apply: (base) => ({ ...withFactorAdded(base, factor, nowMs, hashed), pending: null, failures: 0, lastFailureAt: null }),
-      result: { ok: true, factorId: factor.id, backupCodes },
-      events: (proof) => [
-        ...(first ? [{ type: 'enabled' as const, replaced: false }] : []),
-        { type: 'factor-added' as const, factorId: factor.id, factorType: 'totp' as const, ...(proof ? { proof } : {}) },
-      ],
-    };
+    const { label, algorithm, digits, period } = pending;
+    // The confirming code's step: that code can never sign in afterwards.
+    const factor = { type: 'totp', label, secret: pending.secret, algorithm, digits, period, createdAt: nowMs, lastUsedAt: null, lastStep: step, driftSteps: 0 } as const;
+    return { factor, reset: { pending: null } };
   });
+}
+
+/** What {@link TwoFactor.pendingEnrollment} returns: the set-up page's values again, never the raw secret. */
+export interface PendingEnrollmentView {
+  setupKey: string;
+  uri: string;
+  qrSvg: string;
+  label: string;
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
+/**
+ * {@link TwoFactor.pendingEnrollment}: the values `beginEnrollment` returned, rebuilt from the pending
+ * enrolment (one read, no write); null when none is pending, it has expired, or it was begun by 0.2 (which
+ * kept no account name). @internal
+ */
+export async function pendingEnrollment(ctx: ServiceContext, userIdInput: string): Promise<PendingEnrollmentView | null> {
+  const userId = assertUserId(userIdInput);
+  const pending = (await ctx.read(userId))?.record.pending;
+  if (!pending || pending.accountName === undefined || ctx.now() >= pending.expiresAt) return null;
+  const secret = await ctx.sealer.open(pending.secret, userId, 'record.pending.secret');
+  const { algorithm, digits, period, accountName, label, expiresAt } = pending;
+  const uri = buildOtpauthUri({ type: 'totp', secret, accountName, issuer: ctx.issuer, algorithm, digits, period });
+  return { setupKey: formatSetupKey(secret), uri, qrSvg: renderQrSvg(uri), label, expiresAt };
 }

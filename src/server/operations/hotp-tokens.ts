@@ -1,21 +1,19 @@
 // Hardware tokens in OATH-HOTP mode (RFC 4226): registered with two consecutive codes, which find the
 // token's counter within a wide look-ahead and prove possession; re-synchronised the same way (§7.4).
 import { fail, optionsObject } from '../../internal/assert.js';
+import { digitsOption } from '../../internal/parameters.js';
+import { algorithmOption, type Algorithm } from '../../algorithm.js';
 import { secretBytes } from '../../base32.js';
 import { MIN_SECRET_BYTES, type Secret } from '../../secret.js';
-import { algorithmOption, type Algorithm } from '../../algorithm.js';
-import { digitsOption } from '../../internal/parameters.js';
-import { counted, refuse, throttled, waitFor, type Decision } from '../checks/outcomes.js';
-import { freshBackupCodes } from './addition.js';
-import type { Failure } from '../types/failures.js';
-import { assertRoomForFactor, factorIndex, withFactorAdded } from '../record/factors.js';
 import { findConsecutive } from '../checks/hotp-counter.js';
-import { DEFAULT_HOTP_LABEL, factorIdArgument, labelArgument, newFactorId } from '../record/label.js';
-import { addWithProof, type Checked } from './proof.js';
+import { admit, counted, refuse, type Decision } from '../checks/outcomes.js';
+import { assertRoomForFactor, factorIndex } from '../record/factors.js';
+import { DEFAULT_HOTP_LABEL, factorIdArgument, labelArgument } from '../record/label.js';
 import { isEnabled } from '../record/state.js';
-import type { HotpFactor } from '../record/types.js';
-import type { ServiceContext } from './context.js';
 import { assertUserId } from '../record/user-id.js';
+import type { Failure } from '../types/failures.js';
+import { addFactor, type Added, type Addition } from './addition.js';
+import type { ServiceContext } from './context.js';
 
 /** What {@link TwoFactor.addHotpToken} takes. */
 export interface HotpTokenOptions {
@@ -50,8 +48,6 @@ export function storableCounter(value: unknown, field: string): number {
   return Number(value);
 }
 
-type Added = { ok: true; factorId: string; backupCodes: string[] } | Failure;
-
 /** {@link TwoFactor.addHotpToken}. @internal */
 export async function addHotpToken(ctx: ServiceContext, userIdInput: string, opts: HotpTokenOptions): Promise<Added> {
   const userId = assertUserId(userIdInput);
@@ -63,35 +59,19 @@ export async function addHotpToken(ctx: ServiceContext, userIdInput: string, opt
   const label = labelArgument(o.label, 'label', DEFAULT_HOTP_LABEL);
   const codes = codePair(o.codes, 'codes');
   const sealed = await ctx.sealer.seal(secret, userId);
-  const backup = freshBackupCodes(ctx);
   const operation = 'add-hotp-token';
-  return addWithProof<Added>(ctx, userId, operation, o.proof, async (record, nowMs): Promise<Checked<Added>> => {
+  const added = await addFactor(ctx, userId, operation, o.proof, async (record, nowMs): Promise<Addition> => {
     assertRoomForFactor(record);
     const found = findConsecutive(key, codes, start, ctx.hotp.syncLookAhead);
     if (found < 0) return { refused: counted(ctx, record, nowMs, operation, 'invalid', 'hotp') };
-    const first = !isEnabled(record);
-    const { codes: backupCodes, hashed } = first ? await backup() : { codes: [], hashed: null };
-    const factor: HotpFactor = {
-      id: newFactorId(record.factors),
-      type: 'hotp',
-      label,
-      secret: sealed,
-      algorithm: key.algorithm,
-      digits: key.digits,
-      createdAt: nowMs,
-      lastUsedAt: null,
-      // Both registration codes are spent.
-      counter: found + 2,
-    };
-    return {
-      apply: (base) => ({ ...withFactorAdded(base, factor, nowMs, hashed), failures: 0, lastFailureAt: null }),
-      result: { ok: true, factorId: factor.id, backupCodes },
-      events: (proof) => [
-        ...(first ? [{ type: 'enabled' as const, replaced: false }] : []),
-        { type: 'factor-added' as const, factorId: factor.id, factorType: 'hotp' as const, ...(proof ? { proof } : {}) },
-      ],
-    };
+    // Both registration codes are spent.
+    const { algorithm, digits } = key;
+    return { factor: { type: 'hotp', label, secret: sealed, algorithm, digits, createdAt: nowMs, lastUsedAt: null, counter: found + 2 } };
   });
+  // verifiedAt is confirmEnrollment's (a code of the new app verified); a token's registration reports none.
+  if (!added.ok) return added;
+  const { verifiedAt: _verifiedAt, ...result } = added;
+  return result;
 }
 
 /** {@link TwoFactor.resyncHotp}. @internal */
@@ -106,8 +86,8 @@ export async function resyncHotp(ctx: ServiceContext, userIdInput: string, facto
     const index = factorIndex(record, factorId);
     const factor = record.factors[index];
     if (!factor || factor.type !== 'hotp') return refuse(operation, 'unknown-factor');
-    const wait = waitFor(ctx, record, nowMs);
-    if (wait > 0) return throttled(operation, wait);
+    const gate = admit<{ ok: true }>(ctx, record, nowMs, operation);
+    if (gate) return gate;
     const secret = await ctx.sealer.open(factor.secret, userId, `record.factors.${index}.secret`);
     const found = findConsecutive({ secret, algorithm: factor.algorithm, digits: factor.digits }, codes, factor.counter, ctx.hotp.syncLookAhead);
     if (found < 0) return counted(ctx, record, nowMs, operation, 'invalid', 'hotp');

@@ -43,15 +43,9 @@ const additionalData = (userId: string): Uint8Array<ArrayBuffer> => encoder.enco
 export function createSealer(options: EncryptionOptions | undefined): Sealer {
   if (options === undefined) return plainSealer;
   if (options === null || typeof options !== 'object') fail('INVALID_OPTION', 'encryption', 'an object { keys, current }', options);
-  const { keys, current, allowPlaintext = false } = options;
+  const { current, allowPlaintext = false } = options;
   if (typeof allowPlaintext !== 'boolean') fail('INVALID_OPTION', 'encryption.allowPlaintext', 'a boolean', allowPlaintext);
-  if (keys === null || typeof keys !== 'object' || Array.isArray(keys)) fail('INVALID_OPTION', 'encryption.keys', 'an object of key id → 32 bytes', keys);
-  const raw = new Map<string, Uint8Array<ArrayBuffer>>();
-  for (const [kid, key] of Object.entries(keys)) {
-    if (kid.length === 0 || kid.length > MAX_KEY_ID_CHARS) fail('INVALID_OPTION', 'encryption.keys', `key ids of 1–${MAX_KEY_ID_CHARS} characters`, kid);
-    if (!(key instanceof Uint8Array) || key.length !== KEY_BYTES) fail('INVALID_OPTION', `encryption.keys.${kid}`, `${KEY_BYTES} bytes (AES-256)`, key);
-    raw.set(kid, Uint8Array.from(key)); // a copy: later changes to the caller's array must not change the key
-  }
+  const raw = keyBytes(options.keys);
   if (typeof current !== 'string' || !raw.has(current)) fail('INVALID_OPTION', 'encryption.current', 'the id of a key in encryption.keys', current);
   const subtle = globalThis.crypto?.subtle;
   if (!subtle) fail('INVALID_OPTION', 'encryption', 'used where WebCrypto (crypto.subtle) is available', undefined);
@@ -100,6 +94,18 @@ export function createSealer(options: EncryptionOptions | undefined): Sealer {
     },
     stale: (sealed) => sealed.alg === 'none' || sealed.kid !== current,
   };
+}
+
+/** `encryption.keys` checked: key id → a copy of its 32 bytes. */
+function keyBytes(keys: unknown): Map<string, Uint8Array<ArrayBuffer>> {
+  if (keys === null || typeof keys !== 'object' || Array.isArray(keys)) fail('INVALID_OPTION', 'encryption.keys', 'an object of key id → 32 bytes', keys);
+  const raw = new Map<string, Uint8Array<ArrayBuffer>>();
+  for (const [kid, key] of Object.entries(keys)) {
+    if (kid.length === 0 || kid.length > MAX_KEY_ID_CHARS) fail('INVALID_OPTION', 'encryption.keys', `key ids of 1–${MAX_KEY_ID_CHARS} characters`, kid);
+    if (!(key instanceof Uint8Array) || key.length !== KEY_BYTES) fail('INVALID_OPTION', `encryption.keys.${kid}`, `${KEY_BYTES} bytes (AES-256)`, key);
+    raw.set(kid, Uint8Array.from(key)); // a copy: later changes to the caller's array must not change the key
+  }
+  return raw;
 }
 
 const plainSealer: Sealer = {
