@@ -43,3 +43,5 @@ export { type TrustedDevice } from './record/types.js';
 export { type MintedDevice } from './checks/device-token.js';
 export { type TrustedDeviceCheck, type TrustedDeviceInfo } from './operations/trusted-devices.js';
 export { type ThrottleOptions, type ThrottlePolicy, DEFAULT_THROTTLE, throttleDelayMs, retryAfterMs } from './checks/throttle.js';
+export { type FailureMessages, FAILURE_MESSAGES, describeFailure } from './describe-failure.js';
+export { isRecent } from './step-up.js';
