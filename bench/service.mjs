@@ -1,9 +1,12 @@
 // `node bench/service.mjs`: verify() through the 2FA service on MemoryStore — a TOTP sign-in, a backup-code
 // sign-in (default scrypt cost, what production runs), the cost of a refusal while throttled, and a
-// trusted-device check.
+// trusted-device check — then the full sign-in (beginSignIn + completeSignIn) beside verify() on SQLite,
+// PostgreSQL and Redis, side by side in one run (bench/service-stores.mjs).
 //   node bench/service.mjs            full run
 //   node bench/service.mjs --quick    fewer, shorter rounds
-// Uses dist/server.js when the build has a server entry; otherwise bundles src/ with esbuild into a temp dir.
+//   node bench/service.mjs --no-stores  MemoryStore only
+//   TWO_FACTOR_PG_URL / TWO_FACTOR_REDIS_URL  servers to use; unset, throwaway ones are started (scripts/test-servers.mjs)
+// Uses dist/ when the build has the server and store entries; otherwise bundles src/ with esbuild into a temp dir.
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -13,21 +16,27 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
 const ROUNDS = quick ? 3 : 7;
 
+const STORE_FILES = ['sqlite', 'postgres', 'redis'];
+
 async function loadLibrary() {
-  const server = join(root, 'dist', 'server.js');
-  const core = join(root, 'dist', 'index.js');
-  if (existsSync(server) && existsSync(core)) {
-    return { ...(await import(pathToFileURL(core).href)), ...(await import(pathToFileURL(server).href)), from: 'dist/' };
+  const files = ['index.js', 'server.js', ...STORE_FILES.map((s) => `stores/${s}.js`)].map((f) => join(root, 'dist', f));
+  if (files.every(existsSync)) {
+    const modules = await Promise.all(files.map((f) => import(pathToFileURL(f).href)));
+    return { ...Object.assign({}, ...modules), from: 'dist/' };
   }
   const { build } = await import('esbuild');
-  const dir = mkdtempSync(join(os.tmpdir(), 'two-factor-bench-'));
+  // Inside the repository, so the bundle's imports of better-sqlite3, pg and redis resolve from node_modules.
+  const dir = mkdtempSync(join(root, 'bench', '.bundle-'));
   const entry = join(dir, 'entry.ts');
-  writeFileSync(entry, `export * from ${JSON.stringify(join(root, 'src/index.ts'))};\nexport * from ${JSON.stringify(join(root, 'src/server/index.ts'))};\n`);
+  const sources = ['src/index.ts', 'src/server/index.ts', ...STORE_FILES.map((s) => `src/stores/${s}.ts`)];
+  writeFileSync(entry, sources.map((f) => `export * from ${JSON.stringify(join(root, f))};`).join('\n'));
   const out = join(dir, 'bundle.mjs');
-  await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'neutral', outfile: out, logLevel: 'error', mainFields: ['module', 'main'] });
-  const lib = await import(pathToFileURL(out).href);
-  rmSync(dir, { recursive: true, force: true });
-  return { ...lib, from: 'src/ (bundled with esbuild)' };
+  await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'node', outfile: out, logLevel: 'error', external: ['better-sqlite3', 'pg', 'redis'] });
+  try {
+    return { ...(await import(pathToFileURL(out).href)), from: 'src/ (bundled with esbuild)' };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const lib = await loadLibrary();
@@ -156,4 +165,9 @@ console.log('|---|---:|---:|---:|');
 for (const [title, run] of cases) {
   const r = await run();
   console.log(`| ${title} | ${Math.round(r.opsPerSec).toLocaleString('en-US')} | ${r.usPerOp.toFixed(1)} | ±${(r.spreadPct / 2).toFixed(0)}% |`);
+}
+
+if (!process.argv.includes('--no-stores')) {
+  const { signInBesideVerify } = await import('./service-stores.mjs');
+  await signInBesideVerify(lib, { quick, rounds: ROUNDS, median });
 }

@@ -1,4 +1,4 @@
-// Backup codes (NIST SP 800-63B §5.1.2 "look-up secrets"): the codes themselves, random and shown once.
+// Backup codes (NIST SP 800-63B-4 §3.1.2 "look-up secrets"): the codes themselves, random and shown once.
 // Their stored form is in format.ts, hashing and checking them in hash.ts.
 import { fail, integerOption, optionsObject } from '../internal/assert.js';
 import { randomBytes } from '../internal/random.js';
@@ -47,7 +47,7 @@ function groupSymbols(symbols: string): string {
  * The length floor of 10 symbols (50 bits) is what keeps a leaked set out of reach: docs/security.md.
  *
  * @param options.count - codes in the set, 1–100, default 10
- * @param options.length - symbols per code, 10–32, default 10 (50 bits; NIST SP 800-63B §5.1.2.1 asks for ≥ 20)
+ * @param options.length - symbols per code, 10–32, default 10 (50 bits; NIST SP 800-63B-4 §3.1.2.1 asks for ≥ 20)
  * @returns the formatted codes, e.g. `['k7m2p-9xq4t', …]`
  * @throws TwoFactorError `INVALID_OPTION` when `count` or `length` is not an integer in range
  *

@@ -81,7 +81,7 @@ async function kdf(code: string, salt: Uint8Array, cost: ScryptCost, field: 'cos
  * it is what {@link verifyBackupCode} reports as `index` and stays stable as codes are used up.
  * One salt per set is what lets a verification cost one scrypt run however many codes remain.
  *
- * Why scrypt, this cost and this truncation (NIST SP 800-63B §5.1.2, the offline cost of a leaked set):
+ * Why scrypt, this cost and this truncation (NIST SP 800-63B-4 §3.1.2, the offline cost of a leaked set):
  * docs/security.md.
  *
  * Hashing costs one scrypt run per code, yielding to the event loop every 10 ms.
@@ -133,7 +133,7 @@ export async function hashBackupCodes(codes: string[], options?: HashBackupCodes
  * output is compared in constant time with every remaining hash, with no early exit.
  *
  * The caller must store `remaining` in place of `hashed`, atomically (compare-and-set), or the code
- * stays usable. Rate-limit failures per user, as for TOTP (SP 800-63B §5.1.2.2, RFC 4226 §7.3).
+ * stays usable. Rate-limit failures per user, as for TOTP (SP 800-63B-4 §3.1.2.2, RFC 4226 §7.3).
  * When `outdated` is true the string predates the current defaults; the codes cannot be re-hashed
  * (their plaintext is gone), so offer the user a fresh set ({@link generateBackupCodes}).
  *

@@ -8,9 +8,12 @@ export { type FactorType } from './types/failures.js';
 export { type FactorInfo } from './record/factors.js';
 export { type HotpTokenOptions } from './operations/hotp-tokens.js';
 export { type ImportedFactor } from './operations/import.js';
-export { type Verified } from './operations/sign-in.js';
+export { type Verified, type VerifyOptions, type SignInStart, type SignInResult } from './operations/sign-in.js';
+export { DEFAULT_CHALLENGE_TTL_MS, DEFAULT_MAX_ATTEMPTS } from './checks/challenge.js';
+export { DEFAULT_PROBATION_MS } from './checks/probation.js';
+export { DEFAULT_LOCK_AFTER } from './checks/lock.js';
 export { MAX_LABEL_CHARS, DEFAULT_TOTP_LABEL, DEFAULT_HOTP_LABEL } from './record/label.js';
-export { type Enrollment } from './operations/enrollment.js';
+export { type Enrollment, type PendingEnrollmentView } from './operations/enrollment.js';
 export { type TwoFactorStatus } from './operations/management.js';
 export { MAX_STORE_ATTEMPTS } from './transact.js';
 export { type TwoFactorStore, type StoredRecord, MemoryStore } from './record/store.js';
@@ -22,8 +25,12 @@ export {
   type PendingEnrollment,
   type SealedSecret,
   type TotpParameters,
+  type SignInChallenge,
   RECORD_SCHEMA,
   MAX_FACTORS,
+  MAX_OPEN_CHALLENGES,
+  MAX_CHALLENGE_TTL_MS,
+  MAX_PROBATION_MS,
 } from './record/types.js';
 export { parseRecord } from './record/parse.js';
 export { type EncryptionOptions } from './record/seal.js';
@@ -36,3 +43,5 @@ export { type TrustedDevice } from './record/types.js';
 export { type MintedDevice } from './checks/device-token.js';
 export { type TrustedDeviceCheck, type TrustedDeviceInfo } from './operations/trusted-devices.js';
 export { type ThrottleOptions, type ThrottlePolicy, DEFAULT_THROTTLE, throttleDelayMs, retryAfterMs } from './checks/throttle.js';
+export { type FailureMessages, FAILURE_MESSAGES, describeFailure } from './describe-failure.js';
+export { isRecent } from './step-up.js';

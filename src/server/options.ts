@@ -9,6 +9,8 @@ import { createSealer, type EncryptionOptions } from './record/seal.js';
 import type { TwoFactorStore } from './record/store.js';
 import { throttlePolicy, type ThrottleOptions } from './checks/throttle.js';
 import type { EventSink } from './types/events.js';
+import { signInPolicy } from './checks/challenge.js';
+import { probationPolicy } from './checks/probation.js';
 import type { ServiceSettings } from './operations/context.js';
 
 /** Options of {@link createTwoFactor}. */
@@ -38,8 +40,18 @@ export interface TwoFactorOptions {
   hotp?: { lookAhead?: number; syncLookAhead?: number };
   /** How long a pending enrolment can be confirmed, in **milliseconds**; default 10 min, 1 s – 1 day. */
   enrollmentTtlMs?: number;
-  /** Back-off after consecutive failures; see {@link DEFAULT_THROTTLE}. */
+  /** Back-off after consecutive failures, and the hard cap `lockAfter`; see {@link DEFAULT_THROTTLE}. */
   throttle?: ThrottleOptions;
+  /**
+   * Sign-in challenges (`beginSignIn`): `challengeTtlMs`, their life in **milliseconds** (default 5 min,
+   * 1 s – 30 min), and `maxAttempts`, wrong codes per challenge before it is spent (default 5, 1–20).
+   */
+  signIn?: { challengeTtlMs?: number; maxAttempts?: number };
+  /**
+   * `probationMs`: how long, in **milliseconds**, a factor added beside an older one cannot remove an older
+   * factor, disable 2FA or regenerate the backup codes (default 72 h, 0 – 30 days; 0: no probation).
+   */
+  factors?: { probationMs?: number };
   /**
    * Backup codes per set (`count`, default 10) and symbols per code (`length`, default 10).
    * `cost` is the scrypt cost of new sets (see `hashBackupCodes`); lower it only in tests.
@@ -91,13 +103,15 @@ export function serviceSettings(options: TwoFactorOptions): ServiceSettings {
   });
   const enrollmentTtlMs = integerOption(options.enrollmentTtlMs, 'enrollmentTtlMs', 1000, MAX_ENROLLMENT_TTL_MS, DEFAULT_ENROLLMENT_TTL_MS);
   const throttle = throttlePolicy(options.throttle);
+  const signIn = signInPolicy(options.signIn);
+  const { probationMs } = probationPolicy(options.factors);
   const backup = optionsObject(options.backupCodes, 'backupCodes');
   const backupCodes = Object.freeze({
     ...backupCodeSetShape(backup, 'backupCodes'),
     ...(backup.cost === undefined ? {} : { cost: scryptCostOption(backup.cost, 'backupCodes.cost') }),
   });
   const onEvent = functionOption(options.onEvent, 'onEvent');
-  return Object.freeze({ store, issuer, sealer, now, parameters, window, maxDriftSteps, hotp, enrollmentTtlMs, throttle, backupCodes, onEvent });
+  return Object.freeze({ store, issuer, sealer, now, parameters, window, maxDriftSteps, hotp, enrollmentTtlMs, throttle, signIn, probationMs, backupCodes, onEvent });
 }
 
 function functionOption<T>(value: T | undefined, field: string): T | undefined {

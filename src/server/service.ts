@@ -1,15 +1,15 @@
 // The 2FA service: the operations of a Security settings page, assembled over one context.
 import type { Failure } from './types/failures.js';
-import { beginEnrollment, confirmEnrollment, type Enrollment } from './operations/enrollment.js';
+import { beginEnrollment, confirmEnrollment, pendingEnrollment, type Enrollment, type PendingEnrollmentView } from './operations/enrollment.js';
 import { listFactors, removeFactor, renameFactor } from './operations/factors.js';
 import type { FactorInfo } from './record/factors.js';
 import { addHotpToken, resyncHotp, type HotpTokenOptions } from './operations/hotp-tokens.js';
 import { importFactor, type ImportedFactor } from './operations/import.js';
-import { disable, regenerateBackupCodes, reset, status, type TwoFactorStatus } from './operations/management.js';
+import { disable, regenerateBackupCodes, reset, status, unlock, type TwoFactorStatus } from './operations/management.js';
 import { serviceSettings, type TwoFactorOptions } from './options.js';
 import { createContext } from './transact.js';
 import type { ServiceContext } from './operations/context.js';
-import { verify, type Verified, type VerifyOptions } from './operations/sign-in.js';
+import { beginSignIn, cancelSignIn, completeSignIn, verify, type SignInResult, type SignInStart, type Verified, type VerifyOptions } from './operations/sign-in.js';
 import { listTrustedDevices, revokeTrustedDevice, revokeTrustedDevices, verifyTrustedDevice, type TrustedDeviceCheck, type TrustedDeviceInfo } from './operations/trusted-devices.js';
 
 /**
@@ -38,14 +38,60 @@ export interface TwoFactor {
    * @example
    * ```ts
    * await twoFactor.confirmEnrollment('u1', newAppCode);                       // { ok: false, reason: 'proof-required' }
-   * await twoFactor.confirmEnrollment('u1', newAppCode, { proof: oldAppCode }); // { ok: true, factorId: 'f_…', backupCodes: [] }
+   * const added = await twoFactor.confirmEnrollment('u1', newAppCode, { proof: oldAppCode });
+   * added.ok; // true
+   * added.backupCodes; // []
    * ```
    */
-  confirmEnrollment(userId: string, code: string, opts?: { proof?: string }): Promise<{ ok: true; factorId: string; backupCodes: string[] } | Failure>;
+  confirmEnrollment(userId: string, code: string, opts?: { proof?: string }): Promise<{ ok: true; factorId: string; backupCodes: string[]; verifiedAt: number } | Failure>;
+  /** The set-up page's values again (after a wrong code or a reload); null when nothing unexpired is pending, or it was begun by 0.2. Reads only. */
+  pendingEnrollment(userId: string): Promise<PendingEnrollmentView | null>;
   /**
-   * Signs in with a code of any enabled factor or a backup code (each single use). An HOTP code moves its
-   * token's counter past it; a TOTP code teaches its factor the device's clock offset.
-   * Failures: `'not-enabled'`, `'throttled'`, `'invalid'` and `'replayed'` (both counted).
+   * Right after the first factor (password, magic link, OAuth), before any session: `required: false` when
+   * the user has no 2FA (`'not-enabled'`) or `trustedDeviceToken` is a live device of theirs
+   * (`'trusted-device'`: not a fresh second factor); otherwise a challenge (the user id and 256 random bits,
+   * shown once; only a hash is stored) to send back with the code within `signIn.challengeTtlMs` (default
+   * 5 min), with `trustedDevice: 'invalid' | 'expired'` when a token was given that did not pass (clear that
+   * cookie). At most 5 open per user; the oldest is dropped. One read, and one compare-and-set for a challenge.
+   * @throws TwoFactorError `INVALID_OPTION` naming `userId` or `opts`
+   *
+   * @example
+   * ```ts
+   * const start = await twoFactor.beginSignIn('u1');
+   * start.required; // true
+   * start.methods; // ['totp', 'backup-code']
+   * ```
+   */
+  beginSignIn(userId: string, opts?: { trustedDeviceToken?: string }): Promise<SignInStart>;
+  /**
+   * The second step: the challenge from the browser and the code. Any challenge is a result, never an
+   * exception: malformed, forged, spent, cancelled or another user's is `'challenge-invalid'`, lapsed
+   * `'challenge-expired'`, and nothing is written. A wrong code counts on the challenge (`attemptsLeft`; it is
+   * spent after `signIn.maxAttempts`) and in the user's throttle budget; `'locked'` and `'throttled'` as for
+   * `verify`. `ok` names the user to sign in; the challenge is spent in the write that spends the code.
+   * `trustDevice` as for `verify`. One read and one compare-and-set (a backup code: two).
+   * @throws TwoFactorError `INVALID_OPTION` naming `trustDevice.label` or `trustDevice.ttlMs`
+   *
+   * @example
+   * ```ts
+   * const { challenge } = await twoFactor.beginSignIn('u1');
+   * await twoFactor.completeSignIn(challenge.slice(0, -1), codeFromApp); // { ok: false, reason: 'challenge-invalid' }
+   * await twoFactor.completeSignIn(challenge, 'no such code');            // { ok: false, reason: 'invalid', attemptsLeft: 4 }
+   * const done = await twoFactor.completeSignIn(challenge, codeFromApp);
+   * done.userId; // 'u1' (sign this user in)
+   * await twoFactor.completeSignIn(challenge, codeFromApp);              // { ok: false, reason: 'challenge-invalid' }
+   * ```
+   */
+  completeSignIn(challenge: string, code: string, opts?: VerifyOptions): Promise<SignInResult>;
+  /** Drops a challenge ("sign in as someone else"); unknown or malformed challenges are ignored. */
+  cancelSignIn(challenge: string): Promise<void>;
+  /** Ends a lock after `throttle.lockAfter` consecutive failures (support, after identity proof): true; false, writing nothing, when the user was not locked. */
+  unlock(userId: string): Promise<boolean>;
+  /**
+   * Checks a code of any enabled factor or a backup code (each single use), for apps that keep their own
+   * pending state and for step-up checks; `verifiedAt` on success. An HOTP code moves its token's counter
+   * past it; a TOTP code teaches its factor the device's clock offset.
+   * Failures: `'not-enabled'`, `'locked'`, `'throttled'`, `'invalid'` and `'replayed'` (both counted).
    *
    * With `trustDevice`, a success also trusts this browser: `trustedDevice.token` (256 random bits, shown
    * this once; only its hash is stored, in the same compare-and-set that consumes the code) for a cookie,
@@ -66,11 +112,11 @@ export interface TwoFactor {
   revokeTrustedDevice(userId: string, deviceId: string): Promise<boolean>;
   /** Revokes every trusted device of the user (e.g. on a password change); returns how many were live. */
   revokeTrustedDevices(userId: string): Promise<number>;
-  /** Removes 2FA, every factor and every trusted device; needs a current code. Failures as for `verify`. */
+  /** Removes 2FA, every factor, trusted device and sign-in challenge; needs a current code of a factor not on probation (else `'probation'`). Failures as for `verify`. */
   disable(userId: string, code: string): Promise<{ ok: true } | Failure>;
-  /** Replaces all backup codes and returns the new ones, once; needs a current code. Failures as for `verify`. */
+  /** Replaces all backup codes and returns the new ones, once; needs a current code of a factor not on probation (else `'probation'`). Failures as for `verify`. */
   regenerateBackupCodes(userId: string, code: string): Promise<{ ok: true; backupCodes: string[] } | Failure>;
-  /** The user's state, unused backup codes and factors; reads only. */
+  /** The user's state, unused backup codes, factors, and whether the hard cap has locked their codes; reads only. */
   status(userId: string): Promise<TwoFactorStatus>;
   /** Support-driven recovery after identity proof: removes 2FA and every trusted device without a code (emits `reset`). */
   reset(userId: string): Promise<void>;
@@ -98,13 +144,15 @@ export interface TwoFactor {
   renameFactor(userId: string, factorId: string, label: string): Promise<boolean>;
   /**
    * Removes a factor; needs a current code of any enabled factor (not a backup code). Removing the last
-   * factor disables 2FA. Failures: `'not-enabled'`, `'unknown-factor'`, and those of `verify`.
+   * factor disables 2FA; every open sign-in challenge goes. A code of a factor still on probation
+   * (`factors.probationMs` after it was added beside an older one) cannot remove an older factor:
+   * `'probation'` with `retryAfterMs`. Failures: `'not-enabled'`, `'unknown-factor'`, and those of `verify`.
    * @throws TwoFactorError `INVALID_OPTION` naming `factorId` for an id of the wrong shape
    *
    * @example
    * ```ts
    * const [lost] = await twoFactor.listFactors('u1');
-   * await twoFactor.removeFactor('u1', lost.id, codeFromNewPhone); // { ok: true }
+   * await twoFactor.removeFactor('u1', lost.id, codeFromNewPhone); // { ok: true } (the new phone was added 72 h ago)
    * ```
    */
   removeFactor(userId: string, factorId: string, code: string): Promise<{ ok: true } | Failure>;
@@ -157,6 +205,11 @@ type Operations = { [K in keyof TwoFactor]: (ctx: ServiceContext, ...args: Param
 const OPERATIONS: Operations = {
   beginEnrollment,
   confirmEnrollment,
+  pendingEnrollment,
+  beginSignIn,
+  completeSignIn,
+  cancelSignIn,
+  unlock,
   verify,
   verifyTrustedDevice,
   listTrustedDevices,

@@ -11,7 +11,7 @@ describe('the whole flow with a manual clock', () => {
   it('enrol → confirm → sign in with TOTP and a backup code → regenerate → disable', async () => {
     const ctx = setup();
     const { twoFactor, clock, events } = ctx;
-    expect(await twoFactor.status('alice')).toEqual({ state: 'disabled', backupCodesRemaining: 0, factors: [] });
+    expect(await twoFactor.status('alice')).toEqual({ state: 'disabled', backupCodesRemaining: 0, factors: [], locked: false });
 
     const enrollment = await twoFactor.beginEnrollment('alice', { accountName: 'alice@example.com' });
     expect(enrollment.expiresAt).toBe(START_MS + 10 * 60 * 1000);
@@ -19,18 +19,18 @@ describe('the whole flow with a manual clock', () => {
     expect(enrollment.setupKey.replace(/ /g, '')).toBe(enrollment.secret);
     expect(parseOtpauthUri(enrollment.uri)).toMatchObject({ type: 'totp', accountName: 'alice@example.com', issuer: 'InworkJobs', secret: decodeBase32(enrollment.secret) });
     expect(enrollment.qrSvg.startsWith('<svg')).toBe(true);
-    expect(await twoFactor.status('alice')).toEqual({ state: 'pending', backupCodesRemaining: 0, factors: [] });
+    expect(await twoFactor.status('alice')).toEqual({ state: 'pending', backupCodesRemaining: 0, factors: [], locked: false });
 
     clock.advance(20_000); // the user installs the app; the code is for the next step now
     const confirmed = await twoFactor.confirmEnrollment('alice', codeAt(enrollment.secret, clock.now()));
     expect(confirmed.ok).toBe(true);
     if (!confirmed.ok) return;
     expect(confirmed.backupCodes).toHaveLength(10);
-    expect(await twoFactor.status('alice')).toEqual({ state: 'enabled', backupCodesRemaining: 10, enabledAt: START_MS + 20_000, factors: [expect.objectContaining({ type: 'totp', label: 'Authenticator app', createdAt: START_MS + 20_000 })] });
+    expect(await twoFactor.status('alice')).toEqual({ state: 'enabled', backupCodesRemaining: 10, enabledAt: START_MS + 20_000, factors: [expect.objectContaining({ type: 'totp', label: 'Authenticator app', createdAt: START_MS + 20_000 })], locked: false });
 
     clock.advance(STEP_MS);
-    expect(await twoFactor.verify('alice', codeAt(enrollment.secret, clock.now()))).toEqual({ ok: true, method: 'totp', factorId: expect.stringMatching(/^f_[a-z2-7]{10}$/), backupCodesRemaining: 10 });
-    expect(await twoFactor.verify('alice', confirmed.backupCodes[3]!)).toEqual({ ok: true, method: 'backup-code', backupCodesRemaining: 9 });
+    expect(await twoFactor.verify('alice', codeAt(enrollment.secret, clock.now()))).toEqual({ ok: true, method: 'totp', factorId: expect.stringMatching(/^f_[a-z2-7]{10}$/), backupCodesRemaining: 10, verifiedAt: expect.any(Number) });
+    expect(await twoFactor.verify('alice', confirmed.backupCodes[3]!)).toEqual({ ok: true, method: 'backup-code', backupCodesRemaining: 9, verifiedAt: expect.any(Number) });
     expect(await twoFactor.verify('alice', confirmed.backupCodes[3]!)).toEqual({ ok: false, reason: 'invalid' });
 
     clock.advance(STEP_MS);
@@ -39,11 +39,11 @@ describe('the whole flow with a manual clock', () => {
     if (!regenerated.ok) return;
     expect(await twoFactor.status('alice')).toMatchObject({ backupCodesRemaining: 10 });
     expect(await twoFactor.verify('alice', confirmed.backupCodes[0]!)).toEqual({ ok: false, reason: 'invalid' });
-    expect(await twoFactor.verify('alice', regenerated.backupCodes[0]!)).toEqual({ ok: true, method: 'backup-code', backupCodesRemaining: 9 });
+    expect(await twoFactor.verify('alice', regenerated.backupCodes[0]!)).toEqual({ ok: true, method: 'backup-code', backupCodesRemaining: 9, verifiedAt: expect.any(Number) });
 
     clock.advance(STEP_MS);
     expect(await twoFactor.disable('alice', codeAt(enrollment.secret, clock.now()))).toEqual({ ok: true });
-    expect(await twoFactor.status('alice')).toEqual({ state: 'disabled', backupCodesRemaining: 0, factors: [] });
+    expect(await twoFactor.status('alice')).toEqual({ state: 'disabled', backupCodesRemaining: 0, factors: [], locked: false });
     expect(await stored(ctx.store)).toBeNull();
     expect(await twoFactor.verify('alice', codeAt(enrollment.secret, clock.now()))).toEqual({ ok: false, reason: 'not-enabled' });
 
@@ -72,7 +72,7 @@ describe('the whole flow with a manual clock', () => {
     const ctx = setup();
     await enrol(ctx);
     await ctx.twoFactor.reset('alice');
-    expect(await ctx.twoFactor.status('alice')).toEqual({ state: 'disabled', backupCodesRemaining: 0, factors: [] });
+    expect(await ctx.twoFactor.status('alice')).toEqual({ state: 'disabled', backupCodesRemaining: 0, factors: [], locked: false });
     expect(ctx.events.at(-1)).toMatchObject({ type: 'reset', userId: 'alice' });
     const count = ctx.events.length;
     await ctx.twoFactor.reset('nobody');
@@ -105,7 +105,7 @@ describe('every failure reason', () => {
     const first = await ctx.twoFactor.beginEnrollment('alice', { accountName: 'a' });
     ctx.clock.set(first.expiresAt);
     expect(await ctx.twoFactor.confirmEnrollment('alice', codeAt(first.secret, ctx.clock.now()))).toEqual({ ok: false, reason: 'expired' });
-    expect(await ctx.twoFactor.status('alice')).toEqual({ state: 'disabled', backupCodesRemaining: 0, factors: [] });
+    expect(await ctx.twoFactor.status('alice')).toEqual({ state: 'disabled', backupCodesRemaining: 0, factors: [], locked: false });
     expect((await stored(ctx.store))!.record.failures).toBe(0); // no code was checked, nothing counted
 
     const second = await ctx.twoFactor.beginEnrollment('alice', { accountName: 'a' });

@@ -23,7 +23,7 @@ describe('atomic single use under concurrency', () => {
     const ctx = setup();
     const { backupCodes } = await enrol(ctx);
     const results = await Promise.all(Array.from({ length: N }, () => ctx.twoFactor.verify('alice', backupCodes[0]!)));
-    expect(results.filter((r) => r.ok)).toEqual([{ ok: true, method: 'backup-code', backupCodesRemaining: 9 }]);
+    expect(results.filter((r) => r.ok)).toEqual([{ ok: true, method: 'backup-code', backupCodesRemaining: 9, verifiedAt: expect.any(Number) }]);
     expect(await ctx.twoFactor.status('alice')).toMatchObject({ backupCodesRemaining: 9 });
     // Each request was charged to the throttle before hashing; those that lost the race count as failures.
     ctx.clock.advance(60 * 60 * 1000);
@@ -144,7 +144,7 @@ describe('a failing store', () => {
     ctx.faulty.failWrite = new Error('disk full');
     await expect(ctx.twoFactor.confirmEnrollment('alice', codeAt(enrollment.secret, ctx.clock.now()))).rejects.toMatchObject({ code: 'STORE_ERROR' });
     ctx.faulty.failWrite = null;
-    expect(await ctx.twoFactor.status('alice')).toEqual({ state: 'pending', backupCodesRemaining: 0, factors: [] });
+    expect(await ctx.twoFactor.status('alice')).toEqual({ state: 'pending', backupCodesRemaining: 0, factors: [], locked: false });
     expect((await ctx.faulty.inner.get('alice'))!.record).toMatchObject({ factors: [], failures: 0, pending: expect.objectContaining({ label: 'Authenticator app' }) });
   });
 

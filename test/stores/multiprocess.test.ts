@@ -50,7 +50,7 @@ afterAll(() => {
 });
 
 type Outcome = {
-  result?: { ok: boolean; method?: string; reason?: string; trustedDevice?: { deviceId: string; token: string } };
+  result?: { ok: boolean; userId?: string; method?: string; reason?: string; trustedDevice?: { deviceId: string; token: string } };
   error?: { code?: string; message: string };
   conflicts: number;
 };
@@ -101,7 +101,7 @@ function raceSuite(name: string, open: () => Promise<{ store: TwoFactorStore; co
         clock.advance(STEP_MS);
         const outcomes = await race(workers, { userId: 'racer', code: codeAt(secret, clock.now()), nowMs: clock.now() });
         expect(outcomes.filter((o) => o.error)).toEqual([]);
-        expect(outcomes.filter((o) => o.result?.ok).map((o) => o.result)).toEqual([{ ok: true, method: 'totp', factorId: expect.any(String), backupCodesRemaining: 10 }]);
+        expect(outcomes.filter((o) => o.result?.ok).map((o) => o.result)).toEqual([{ ok: true, method: 'totp', factorId: expect.any(String), backupCodesRemaining: 10, verifiedAt: expect.any(Number) }]);
         expect(outcomes.filter((o) => !o.result?.ok).map((o) => o.result?.reason)).toEqual(Array(WORKERS - 1).fill('replayed'));
         conflicts += outcomes.reduce((n, o) => n + o.conflicts, 0);
       }
@@ -113,7 +113,7 @@ function raceSuite(name: string, open: () => Promise<{ store: TwoFactorStore; co
         const outcomes = await race(workers, { userId: 'racer', code: backupCodes[round]!, nowMs: clock.now() });
         expect(outcomes.filter((o) => o.error)).toEqual([]);
         expect(outcomes.filter((o) => o.result?.ok).map((o) => o.result)).toEqual([
-          { ok: true, method: 'backup-code', backupCodesRemaining: 10 - round - 1 },
+          { ok: true, method: 'backup-code', backupCodesRemaining: 10 - round - 1, verifiedAt: clock.now() },
         ]);
         expect(outcomes.filter((o) => !o.result?.ok).map((o) => o.result?.reason)).toEqual(Array(WORKERS - 1).fill('invalid'));
         conflicts += outcomes.reduce((n, o) => n + o.conflicts, 0);
@@ -139,6 +139,22 @@ function raceSuite(name: string, open: () => Promise<{ store: TwoFactorStore; co
       }
     });
 
+    test(`one sign-in challenge and one TOTP code: exactly one process completes the sign-in, ${ROUNDS} rounds`, async () => {
+      for (let round = 0; round < ROUNDS; round++) {
+        clock.advance(STEP_MS);
+        const begun = await twoFactor.beginSignIn('racer');
+        if (!begun.required) throw new Error('expected a challenge');
+        const code = codeAt(secret, clock.now());
+        const outcomes = await race(workers, () => ({ mode: 'sign-in', challenge: begun.challenge, userId: 'racer', code, nowMs: clock.now() }));
+        expect(outcomes.filter((o) => o.error)).toEqual([]);
+        expect(outcomes.filter((o) => o.result?.ok).map((o) => o.result)).toEqual([
+          { ok: true, userId: 'racer', method: 'totp', factorId: expect.any(String), backupCodesRemaining: 10 - ROUNDS, verifiedAt: clock.now() },
+        ]);
+        expect(outcomes.filter((o) => !o.result?.ok).map((o) => o.result?.reason)).toEqual(Array(WORKERS - 1).fill('challenge-invalid'));
+        conflicts += outcomes.reduce((n, o) => n + o.conflicts, 0);
+      }
+    });
+
     test(`one HOTP code of a hardware token: exactly one process succeeds, ${ROUNDS} rounds`, async () => {
       const token = encodeBase32(generateSecret());
       clock.advance(STEP_MS);
@@ -149,7 +165,7 @@ function raceSuite(name: string, open: () => Promise<{ store: TwoFactorStore; co
         const outcomes = await race(workers, () => ({ mode: 'hotp', userId: 'racer', code: codes[round]!, nowMs: clock.now() }));
         expect(outcomes.filter((o) => o.error)).toEqual([]);
         expect(outcomes.filter((o) => o.result?.ok).map((o) => o.result)).toEqual([
-          { ok: true, method: 'hotp', factorId: (added as { factorId: string }).factorId, backupCodesRemaining: 10 - ROUNDS },
+          { ok: true, method: 'hotp', factorId: (added as { factorId: string }).factorId, backupCodesRemaining: 10 - ROUNDS, verifiedAt: clock.now() },
         ]);
         expect(outcomes.filter((o) => !o.result?.ok).map((o) => o.result?.reason)).toEqual(Array(WORKERS - 1).fill('invalid'));
         conflicts += outcomes.reduce((n, o) => n + o.conflicts, 0);

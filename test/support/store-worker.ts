@@ -9,7 +9,8 @@
 //          compareAndSet calls lost to another writer. The call, by `mode`:
 //          'verify' (default) and 'hotp': verify(userId, code, options);
 //          'add-remove' with action 'add': confirmEnrollment(userId, code, { proof });
-//          'add-remove' with action 'remove': removeFactor(userId, factorId, code).
+//          'add-remove' with action 'remove': removeFactor(userId, factorId, code);
+//          'sign-in': completeSignIn(challenge, code).
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { createInterface } from 'node:readline';
@@ -57,10 +58,12 @@ type Command = { userId: string; code: string; nowMs: number; goAtMs: number } &
   | { mode?: 'verify' | 'hotp'; options?: Parameters<typeof twoFactor.verify>[2] }
   | { mode: 'add-remove'; action: 'add'; proof: string }
   | { mode: 'add-remove'; action: 'remove'; factorId: string }
+  | { mode: 'sign-in'; challenge: string }
 );
 
 function run(command: Command) {
   const { userId, code } = command;
+  if (command.mode === 'sign-in') return twoFactor.completeSignIn(command.challenge, code);
   if (command.mode !== 'add-remove') return twoFactor.verify(userId, code, command.options);
   if (command.action === 'add') return twoFactor.confirmEnrollment(userId, code, { proof: command.proof });
   return twoFactor.removeFactor(userId, command.factorId, code);

@@ -119,8 +119,13 @@ const SETTINGS: Record<string, () => Promise<Setting>> = {
     const { secret } = await twoFactor.beginEnrollment('u1', { accountName: 'alice@example.com' });
     const added = await twoFactor.confirmEnrollment('u1', codeAt(secret, clock.now()), { proof: codeAt(first, clock.now()) });
     if (!added.ok) throw new Error(`adding the new phone failed: ${added.reason}`);
-    clock.advance(STEP_MS);
+    clock.advance(72 * 60 * 60 * 1000); // past the new phone's probation
     return { scope: { twoFactor, codeFromNewPhone: codeAt(secret, clock.now()) } };
+  },
+  'server/service.ts#beginSignIn': async () => ({ scope: { twoFactor: (await enabledService()).twoFactor } }),
+  'server/service.ts#completeSignIn': async () => {
+    const { twoFactor, clock, first } = await enabledService();
+    return { scope: { twoFactor, codeFromApp: codeAt(first, clock.now()) } };
   },
   'server/service.ts#importFactor': async () => {
     const { twoFactor } = await enabledService();

@@ -7,7 +7,7 @@ import { isEnabled } from '../record/state.js';
 import type { TwoFactorRecord } from '../record/types.js';
 import type { EventBody, TwoFactorOperation } from '../types/events.js';
 import type { Failure } from '../types/failures.js';
-import { failure, refuse, throttled, waitFor, type Decision, type ThrottleSettings } from './outcomes.js';
+import { admit, failure, lockEvents, refuse, waitFor, type Decision, type ThrottleSettings } from './outcomes.js';
 import { retryAfterMs } from './throttle.js';
 
 /** What a charge remembers for the spend: the set it was charged against, the count after it, and when. @internal */
@@ -15,6 +15,8 @@ export interface BackupCharge {
   hashed: string | null;
   failures: number;
   at: number;
+  /** A sign-in challenge's wrong codes still allowed after this charge (completeSignIn only). */
+  attemptsLeft?: number;
 }
 
 /** The charge on an enabled, admitted record: one more failure, written before scrypt runs. @internal */
@@ -23,11 +25,10 @@ export function chargeBackupCode(record: TwoFactorRecord, nowMs: number): Decisi
   return { result: { charged: { hashed: record.backupCodes, failures, at: nowMs } }, next: { ...record, failures, lastFailureAt: nowMs }, events: [] };
 }
 
-/** A backup code alone (sign-in): refused when 2FA is off or throttled, else charged. @internal */
+/** A backup code alone (sign-in): refused when 2FA is off, locked or throttled, else charged. @internal */
 export function admitBackupCode(settings: ThrottleSettings, record: TwoFactorRecord, nowMs: number, operation: TwoFactorOperation): Decision<{ charged: BackupCharge } | Failure> {
   if (!isEnabled(record)) return refuse(operation, 'not-enabled', 'backup-code');
-  const wait = waitFor(settings, record, nowMs);
-  return wait > 0 ? throttled(operation, wait) : chargeBackupCode(record, nowMs);
+  return admit<never>(settings, record, nowMs, operation) ?? chargeBackupCode(record, nowMs);
 }
 
 /** The index of `code` in the charged set, or -1. No set at all (a factor imported without codes): every code is wrong. @internal */
@@ -39,9 +40,13 @@ export async function matchBackupCode(charged: BackupCharge, code: unknown): Pro
 
 /** A wrong code, counted by its charge already: the failure (with the wait the charge made) and its event. @internal */
 export function wrongBackupCode(settings: ThrottleSettings, charged: BackupCharge, nowMs: number, operation: TwoFactorOperation): { result: Failure; events: EventBody[] } {
+  const refused = failure('invalid', retryAfterMs(charged.failures, charged.at, nowMs, settings.throttle));
   return {
-    result: failure('invalid', retryAfterMs(charged.failures, charged.at, nowMs, settings.throttle)),
-    events: [{ type: 'verification-failed', operation, reason: 'invalid', method: 'backup-code', failures: charged.failures }],
+    result: charged.attemptsLeft === undefined ? refused : { ...refused, attemptsLeft: charged.attemptsLeft },
+    events: [
+      { type: 'verification-failed', operation, reason: 'invalid', method: 'backup-code', failures: charged.failures },
+      ...lockEvents(settings, charged.failures - 1, charged.failures, operation),
+    ],
   };
 }
 

@@ -9,7 +9,7 @@ import type { TwoFactorOperation } from '../types/events.js';
 import type { Failure, Method } from '../types/failures.js';
 import { isTotpReplay, matchTotp } from './drift.js';
 import { matchHotp } from './hotp-counter.js';
-import { counted, refuse, throttled, waitFor, type Decision, type ThrottleSettings } from './outcomes.js';
+import { admit, counted, refuse, type Decision, type ThrottleSettings } from './outcomes.js';
 
 /** The settings a code check reads (a subset of the service's). @internal */
 export type CodeSettings = ThrottleSettings & {
@@ -75,10 +75,12 @@ export function withFactorUsed(record: TwoFactorRecord, match: { index: number; 
 export interface CodeAccepted {
   record: TwoFactorRecord;
   factor: StoredFactor;
+  /** Indexes of every factor the code matched (the first match first), for the probation rule. */
+  matched: number[];
 }
 
 /**
- * Requires a current code of any enabled factor: refused when 2FA is off, throttled, or the code is
+ * Requires a current code of any enabled factor: refused when 2FA is off, locked, throttled, or the code is
  * wrong or replayed (both counted). Runs HMAC only when the throttle admits the attempt. @internal
  */
 export async function requireCurrentCode(
@@ -90,11 +92,11 @@ export async function requireCurrentCode(
   operation: TwoFactorOperation,
 ): Promise<CodeAccepted | { refused: Decision<Failure> }> {
   if (!record || !isEnabled(record)) return { refused: refuse(operation, 'not-enabled') };
-  const wait = waitFor(ctx, record, nowMs);
-  if (wait > 0) return { refused: throttled(operation, wait) };
+  const gate = admit<never>(ctx, record, nowMs, operation);
+  if (gate) return { refused: gate };
   const match = await matchFactors(ctx, userId, record, code, nowMs);
   if (!match.ok) return { refused: counted(ctx, record, nowMs, operation, match.replayed ? 'replayed' : 'invalid', methodOf(record)) };
-  return { record: withFactorUsed(record, match), factor: match.factor };
+  return { record: withFactorUsed(record, match), factor: match.factor, matched: [match.index, ...match.also.keys()] };
 }
 
 /** The method a failed factor code is reported as: 'hotp' only when every enabled factor is a token. @internal */

@@ -1,6 +1,6 @@
 // The trusted-device token: minted with a sign-in (its randomness drawn once per call), hashed with the user
 // id, and matched against a record's devices in constant time. Only the hash is ever stored.
-import { sha256 } from '@noble/hashes/sha2.js';
+import { userBoundHash } from '../../internal/user-bound-hash.js';
 import { fail, optionsObject } from '../../internal/assert.js';
 import { decodeBase64Url, encodeBase64Url } from '../../internal/base64url.js';
 import { bytesDifference } from '../../internal/constant-time.js';
@@ -60,12 +60,7 @@ export function deviceMintOption(userId: string, options: unknown): DeviceMint |
  * minted for one user never matches another's hashes. A fast hash suffices for 256 random bits. @internal
  */
 export function hashDeviceToken(userId: string, secret: Uint8Array): string {
-  const user = new TextEncoder().encode(userId);
-  const input = new Uint8Array(DOMAIN.length + 1 + user.length + 1 + secret.length);
-  input.set(DOMAIN, 0);
-  input.set(user, DOMAIN.length + 1);
-  input.set(secret, DOMAIN.length + 1 + user.length + 1);
-  return encodeBase64Url(sha256(input));
+  return userBoundHash(DOMAIN, userId, secret);
 }
 
 /** The token's 32 secret bytes, or null for anything that is not a token of this format (no store access needed to refuse it). @internal */

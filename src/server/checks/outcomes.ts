@@ -4,6 +4,7 @@ import type { EventBody, TwoFactorOperation } from '../types/events.js';
 import type { Failure, FailureReason, Method } from '../types/failures.js';
 import type { TwoFactorRecord } from '../record/types.js';
 import { retryAfterMs, throttleDelayMs, type ThrottlePolicy } from './throttle.js';
+import { isLocked, locksNow } from './lock.js';
 
 /** One decision: the result, the record to write (`undefined` = nothing to write, `null` = delete), the events. @internal */
 export interface Decision<R> {
@@ -21,7 +22,7 @@ export function refuse<R>(operation: TwoFactorOperation, reason: Exclude<Failure
 }
 
 /** An attempt the throttle does not admit: not counted, nothing written. @internal */
-export function throttled<R>(operation: TwoFactorOperation, wait: number): Decision<R | Failure> {
+function throttled<R>(operation: TwoFactorOperation, wait: number): Decision<R | Failure> {
   return { result: { ok: false, reason: 'throttled', retryAfterMs: wait }, events: [{ type: 'throttled', operation, retryAfterMs: wait }] };
 }
 
@@ -43,8 +44,23 @@ export function counted<R>(
   return {
     result: failure(reason, throttleDelayMs(failures, ctx.throttle)),
     next: { ...record, failures, lastFailureAt: nowMs },
-    events: [{ type: 'verification-failed', operation, reason, method, failures }],
+    events: [{ type: 'verification-failed', operation, reason, method, failures }, ...lockEvents(ctx, record.failures, failures, operation)],
   };
+}
+
+/** The `locked` event when a failure count moves from `before` to `after` across the cap; none otherwise. @internal */
+export function lockEvents(ctx: ThrottleSettings, before: number, after: number, operation: TwoFactorOperation): EventBody[] {
+  return locksNow(before, after, ctx.throttle.lockAfter) ? [{ type: 'locked', operation, failures: after }] : [];
+}
+
+/**
+ * Whether a code may be tried now: a `'locked'` refusal at the hard cap, a `'throttled'` one while the
+ * back-off asks for a wait (neither counted nor written), or null. The one gate every code passes. @internal
+ */
+export function admit<R>(ctx: ThrottleSettings, record: TwoFactorRecord, nowMs: number, operation: TwoFactorOperation): Decision<R | Failure> | null {
+  if (isLocked(record.failures, ctx.throttle.lockAfter)) return refuse(operation, 'locked');
+  const wait = waitFor(ctx, record, nowMs);
+  return wait > 0 ? throttled(operation, wait) : null;
 }
 
 /** How long an attempt at `nowMs` must still wait (0: admitted). @internal */

@@ -1,5 +1,6 @@
 // The back-off policy (RFC 4226 §7.3, the delay scheme), as pure functions of the stored counters.
 import { fail, integerOption, optionsObject } from '../../internal/assert.js';
+import { DEFAULT_LOCK_AFTER, MAX_LOCK_AFTER } from './lock.js';
 
 /** Throttling settings; see {@link DEFAULT_THROTTLE} for the defaults and why. */
 export interface ThrottleOptions {
@@ -7,23 +8,29 @@ export interface ThrottleOptions {
   freeFailures?: number;
   /** Wait after the first failure beyond the free ones, in **milliseconds**; doubles with each further failure. */
   baseDelayMs?: number;
-  /** Longest wait, in **milliseconds**: the back-off stops growing here (back-off, never a hard lock-out). */
+  /** Longest wait, in **milliseconds**: the back-off stops growing here. */
   maxDelayMs?: number;
+  /**
+   * Consecutive failures after which every code is refused with `'locked'` until `unlock` or `reset`
+   * (NIST SP 800-63B-4 §3.2.2: at most 100). Integer 1–10,000; default 100.
+   */
+  lockAfter?: number;
 }
 
 /** Validated throttle settings. */
 export type ThrottlePolicy = Readonly<Required<ThrottleOptions>>;
 
 /**
- * Default throttling: 3 free failures, then waits of 1 s, 2 s, 4 s … doubling up to 1 hour. The odds
- * these give an attacker who has the password are worked out in docs/security.md.
+ * Default throttling: 3 free failures, then waits of 1 s, 2 s, 4 s … doubling up to 1 hour, and a hard
+ * cap at 100 consecutive failures. The odds these give an attacker who has the password are worked out in
+ * docs/security.md.
  *
  * @example
  * ```ts
  * createTwoFactor({ store, issuer: 'InworkJobs', throttle: { ...DEFAULT_THROTTLE, maxDelayMs: 15 * 60_000 } });
  * ```
  */
-export const DEFAULT_THROTTLE: ThrottlePolicy = Object.freeze({ freeFailures: 3, baseDelayMs: 1000, maxDelayMs: 60 * 60 * 1000 });
+export const DEFAULT_THROTTLE: ThrottlePolicy = Object.freeze({ freeFailures: 3, baseDelayMs: 1000, maxDelayMs: 60 * 60 * 1000, lockAfter: DEFAULT_LOCK_AFTER });
 
 const MAX_DELAY_LIMIT_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -34,7 +41,8 @@ export function throttlePolicy(options: ThrottleOptions | undefined): ThrottlePo
   const baseDelayMs = integerOption(o.baseDelayMs, 'throttle.baseDelayMs', 1, MAX_DELAY_LIMIT_MS, DEFAULT_THROTTLE.baseDelayMs);
   const maxDelayMs = integerOption(o.maxDelayMs, 'throttle.maxDelayMs', 1, MAX_DELAY_LIMIT_MS, Math.max(DEFAULT_THROTTLE.maxDelayMs, baseDelayMs));
   if (maxDelayMs < baseDelayMs) fail('INVALID_OPTION', 'throttle.maxDelayMs', `at least throttle.baseDelayMs (${baseDelayMs})`, maxDelayMs);
-  return Object.freeze({ freeFailures, baseDelayMs, maxDelayMs });
+  const lockAfter = integerOption(o.lockAfter, 'throttle.lockAfter', 1, MAX_LOCK_AFTER, DEFAULT_LOCK_AFTER);
+  return Object.freeze({ freeFailures, baseDelayMs, maxDelayMs, lockAfter });
 }
 
 /**

@@ -6,7 +6,8 @@ import { generateBackupCodes } from '../../backup-codes/codes.js';
 import { hashBackupCodes } from '../../backup-codes/hash.js';
 import { readCode } from '../../internal/otp.js';
 import { chargeBackupCode, type BackupCharge } from '../checks/backup-code.js';
-import { throttled, waitFor, type Decision } from '../checks/outcomes.js';
+import { admit, type Decision } from '../checks/outcomes.js';
+import { probationOf } from '../checks/probation.js';
 import { checkProof } from '../checks/proof.js';
 import { withFactorAdded } from '../record/factors.js';
 import { newFactorId } from '../record/label.js';
@@ -25,12 +26,15 @@ export type Addition = { refused: Decision<Failure> } | { factor: NewFactor; res
 
 /** What an addition returns: the new factor's id, and the backup codes (shown once) when it was the first. */
 export type Added = { ok: true; factorId: string; backupCodes: string[] } | Failure;
+/** An addition that verified a code of the new factor itself (confirmEnrollment): when, too. */
+export type Confirmed = { ok: true; factorId: string; backupCodes: string[]; verifiedAt: number } | Failure;
 
 type BackupCodes = () => Promise<{ codes: string[]; hashed: string }>;
 
 /**
  * Adds the factor `check` finds on the record: directly when no factor is enabled, otherwise only with
- * `proof` (`'proof-required'` without it; a wrong one is counted). Throttled like every code check. @internal
+ * `proof` (`'proof-required'` without it; a wrong one is counted), and then on probation. Locked and
+ * throttled like every code check. @internal
  */
 export async function addFactor(
   ctx: ServiceContext,
@@ -38,46 +42,48 @@ export async function addFactor(
   operation: TwoFactorOperation,
   proof: unknown,
   check: (record: TwoFactorRecord, nowMs: number) => Promise<Addition>,
-): Promise<Added> {
+): Promise<Confirmed> {
   const codes = freshBackupCodes(ctx);
   const proofInput = { raw: proof, code: readCode(proof) };
-  const outcome = await ctx.transact(userId, async (stored, nowMs): Promise<Decision<Added | { charged: BackupCharge }>> => {
+  const outcome = await ctx.transact(userId, async (stored, nowMs): Promise<Decision<Confirmed | { charged: BackupCharge }>> => {
     const record = stored?.record ?? emptyRecord();
-    const wait = waitFor(ctx, record, nowMs);
-    if (wait > 0) return throttled(operation, wait);
+    const gate = admit<Confirmed>(ctx, record, nowMs, operation);
+    if (gate) return gate;
     const addition = await check(record, nowMs);
     if ('refused' in addition) return addition.refused;
     const proven = await checkProof(ctx, userId, record, proofInput, nowMs, operation);
     if ('refused' in proven) return proven.refused;
     if ('backupCode' in proven) return chargeBackupCode(record, nowMs);
-    return commitFactor(record, proven.proven, addition, proven.method, nowMs, codes);
+    return commitFactor(ctx, record, proven.proven, addition, proven.method, nowMs, codes);
   });
   if (!('charged' in outcome)) return outcome;
-  return redeemBackupCode<Added>(ctx, userId, proof, operation, outcome.charged, async (used, stored, nowMs) => {
+  return redeemBackupCode<Confirmed>(ctx, userId, proof, operation, outcome.charged, async (used, stored, nowMs) => {
     const addition = await check(stored, nowMs);
-    return 'refused' in addition ? addition.refused : commitFactor(stored, used, addition, 'backup-code', nowMs, codes);
+    return 'refused' in addition ? addition.refused : commitFactor(ctx, stored, used, addition, 'backup-code', nowMs, codes);
   });
 }
 
 /** The one ending: the factor added to `base` (the record with the proof consumed), with codes for a first factor. */
 async function commitFactor(
+  ctx: ServiceContext,
   record: TwoFactorRecord,
   base: TwoFactorRecord,
   addition: Extract<Addition, { factor: unknown }>,
   proof: Method | null,
   nowMs: number,
   codes: BackupCodes,
-): Promise<Decision<Added>> {
+): Promise<Decision<Confirmed>> {
   const first = !isEnabled(record);
   // scrypt (~0.1 s a code) only for a first factor, once per call.
   const { codes: backupCodes, hashed } = first ? await codes() : { codes: [], hashed: null };
-  const factor = { id: newFactorId(record.factors), ...addition.factor } as StoredFactor;
+  // Beside an older factor, the new one starts on probation (docs/security.md, "Probation").
+  const factor = { id: newFactorId(record.factors), ...addition.factor, ...probationOf(!first, nowMs, ctx.probationMs) } as StoredFactor;
   const next = { ...withFactorAdded(base, factor, nowMs, hashed), ...addition.reset, failures: 0, lastFailureAt: null };
   const events: EventBody[] = [
     ...(first ? [{ type: 'enabled' as const, replaced: false }] : []),
-    { type: 'factor-added', factorId: factor.id, factorType: factor.type, ...(proof ? { proof } : {}) },
+    { type: 'factor-added', factorId: factor.id, factorType: factor.type, proof },
   ];
-  return { result: { ok: true, factorId: factor.id, backupCodes }, next, events };
+  return { result: { ok: true, factorId: factor.id, backupCodes, verifiedAt: nowMs }, next, events };
 }
 
 /** A fresh backup-code set, made and hashed at most once per call however often the compare-and-set is retried. @internal */

@@ -3,6 +3,7 @@
 import type { ScryptCost } from '../../backup-codes/format.js';
 import type { Decision } from '../checks/outcomes.js';
 import type { ThrottlePolicy } from '../checks/throttle.js';
+import type { SignInPolicy } from '../checks/challenge.js';
 import type { Sealer } from '../record/seal.js';
 import type { StoredRecord, TwoFactorStore } from '../record/store.js';
 import type { TotpParameters } from '../record/types.js';
@@ -25,6 +26,10 @@ export type ServiceSettings = Readonly<{
   hotp: { readonly lookAhead: number; readonly syncLookAhead: number };
   enrollmentTtlMs: number;
   throttle: ThrottlePolicy;
+  /** Sign-in challenges: life (ms) and wrong codes per challenge. */
+  signIn: SignInPolicy;
+  /** Probation of a factor added beside an older one, ms (0: none). */
+  probationMs: number;
   backupCodes: { readonly count: number; readonly length: number; readonly cost?: ScryptCost };
   onEvent?: EventSink;
 }>;

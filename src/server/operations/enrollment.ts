@@ -11,8 +11,8 @@ import { counted, refuse } from '../checks/outcomes.js';
 import { emptyRecord } from '../record/state.js';
 import { assertRoomForFactor } from '../record/factors.js';
 import { DEFAULT_TOTP_LABEL, labelArgument } from '../record/label.js';
-import type { TwoFactorRecord } from '../record/types.js';
-import { addFactor, type Added, type Addition } from './addition.js';
+import { MAX_ACCOUNT_NAME_CHARS, type TwoFactorRecord } from '../record/types.js';
+import { addFactor, type Addition, type Confirmed } from './addition.js';
 import type { ServiceContext } from './context.js';
 import { assertUserId } from '../record/user-id.js';
 
@@ -29,8 +29,6 @@ export interface Enrollment {
   /** When the enrolment expires unless confirmed, epoch ms. */
   expiresAt: number;
 }
-
-const MAX_ACCOUNT_NAME_CHARS = 256;
 
 /** {@link TwoFactor.beginEnrollment}. @internal */
 export async function beginEnrollment(ctx: ServiceContext, userIdInput: string, opts: { accountName: string; label?: string }): Promise<Enrollment> {
@@ -50,14 +48,14 @@ export async function beginEnrollment(ctx: ServiceContext, userIdInput: string, 
     // A user at the limit cannot confirm anything: refuse now rather than after they set up the app.
     assertRoomForFactor(stored?.record);
     const expiresAt = nowMs + ctx.enrollmentTtlMs;
-    const pending = { secret: sealed, ...parameters, label, createdAt: nowMs, expiresAt };
+    const pending = { secret: sealed, ...parameters, label, accountName, createdAt: nowMs, expiresAt };
     const record: TwoFactorRecord = { ...(stored?.record ?? emptyRecord()), pending };
     return { result: { ...shown, expiresAt }, next: record, events: [{ type: 'enrollment-started', expiresAt }] };
   });
 }
 
 /** {@link TwoFactor.confirmEnrollment}. @internal */
-export async function confirmEnrollment(ctx: ServiceContext, userIdInput: string, code: string, opts?: { proof?: string }): Promise<Added> {
+export async function confirmEnrollment(ctx: ServiceContext, userIdInput: string, code: string, opts?: { proof?: string }): Promise<Confirmed> {
   const userId = assertUserId(userIdInput);
   const { proof } = optionsObject(opts, 'opts');
   const typed = readCode(code);
@@ -75,4 +73,29 @@ export async function confirmEnrollment(ctx: ServiceContext, userIdInput: string
     const factor = { type: 'totp', label, secret: pending.secret, algorithm, digits, period, createdAt: nowMs, lastUsedAt: null, lastStep: step, driftSteps: 0 } as const;
     return { factor, reset: { pending: null } };
   });
+}
+
+/** What {@link TwoFactor.pendingEnrollment} returns: the set-up page's values again, never the raw secret. */
+export interface PendingEnrollmentView {
+  setupKey: string;
+  uri: string;
+  qrSvg: string;
+  label: string;
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
+/**
+ * {@link TwoFactor.pendingEnrollment}: the values `beginEnrollment` returned, rebuilt from the pending
+ * enrolment (one read, no write); null when none is pending, it has expired, or it was begun by 0.2 (which
+ * kept no account name). @internal
+ */
+export async function pendingEnrollment(ctx: ServiceContext, userIdInput: string): Promise<PendingEnrollmentView | null> {
+  const userId = assertUserId(userIdInput);
+  const pending = (await ctx.read(userId))?.record.pending;
+  if (!pending || pending.accountName === undefined || ctx.now() >= pending.expiresAt) return null;
+  const secret = await ctx.sealer.open(pending.secret, userId, 'record.pending.secret');
+  const { algorithm, digits, period, accountName, label, expiresAt } = pending;
+  const uri = buildOtpauthUri({ type: 'totp', secret, accountName, issuer: ctx.issuer, algorithm, digits, period });
+  return { setupKey: formatSetupKey(secret), uri, qrSvg: renderQrSvg(uri), label, expiresAt };
 }

@@ -2,6 +2,8 @@
 import { readCode } from '../../internal/otp.js';
 import { refuse, type Decision } from '../checks/outcomes.js';
 import { requireCurrentCode } from '../checks/current-code.js';
+import { withChallenges } from '../checks/challenge.js';
+import { probationRefusal } from '../checks/probation.js';
 import type { Failure } from '../types/failures.js';
 import { factorIndex, factorInfo, type FactorInfo } from '../record/factors.js';
 import { factorIdArgument, LABEL_RULE, isLabel } from '../record/label.js';
@@ -43,13 +45,18 @@ export async function removeFactor(ctx: ServiceContext, userIdInput: string, fac
   return ctx.transact(userId, async (stored, nowMs): Promise<Decision<{ ok: true } | Failure>> => {
     const record = stored?.record;
     if (!record || !isEnabled(record)) return refuse(operation, 'not-enabled');
-    if (factorIndex(record, factorId) < 0) return refuse(operation, 'unknown-factor');
+    const target = factorIndex(record, factorId);
+    if (target < 0) return refuse(operation, 'unknown-factor');
     const checked = await requireCurrentCode(ctx, userId, record, typed, nowMs, operation);
     if ('refused' in checked) return checked.refused;
-    const removed = record.factors[factorIndex(record, factorId)]!;
+    // A factor on probation may remove itself or a newer one, never an older one.
+    const probation = probationRefusal<{ ok: true }>(record, checked.matched, nowMs, operation, target);
+    if (probation) return probation;
+    const removed = record.factors[target]!;
     const factors = checked.record.factors.filter((factor) => factor.id !== factorId);
-    // A removed factor may be the compromised one: browsers trusted through any factor must sign in again.
-    const { record: next, count } = revokeAllDevices({ ...checked.record, factors });
+    // A removed factor may be the compromised one: browsers trusted through any factor, and sign-ins begun
+    // under the old set of factors, must start again.
+    const { record: next, count } = revokeAllDevices(withChallenges({ ...checked.record, factors }, []));
     const events: EventBody[] = [{ type: 'factor-removed', factorId, factorType: removed.type }];
     if (count > 0) events.push({ type: 'device-revoked', count });
     if (factors.length === 0) return { result: { ok: true }, next: null, events: [...events, { type: 'disabled' }] };

@@ -6,7 +6,7 @@ import { algorithmOption, type Algorithm } from '../../algorithm.js';
 import { secretBytes } from '../../base32.js';
 import { MIN_SECRET_BYTES, type Secret } from '../../secret.js';
 import { findConsecutive } from '../checks/hotp-counter.js';
-import { counted, refuse, throttled, waitFor, type Decision } from '../checks/outcomes.js';
+import { admit, counted, refuse, type Decision } from '../checks/outcomes.js';
 import { assertRoomForFactor, factorIndex } from '../record/factors.js';
 import { DEFAULT_HOTP_LABEL, factorIdArgument, labelArgument } from '../record/label.js';
 import { isEnabled } from '../record/state.js';
@@ -60,7 +60,7 @@ export async function addHotpToken(ctx: ServiceContext, userIdInput: string, opt
   const codes = codePair(o.codes, 'codes');
   const sealed = await ctx.sealer.seal(secret, userId);
   const operation = 'add-hotp-token';
-  return addFactor(ctx, userId, operation, o.proof, async (record, nowMs): Promise<Addition> => {
+  const added = await addFactor(ctx, userId, operation, o.proof, async (record, nowMs): Promise<Addition> => {
     assertRoomForFactor(record);
     const found = findConsecutive(key, codes, start, ctx.hotp.syncLookAhead);
     if (found < 0) return { refused: counted(ctx, record, nowMs, operation, 'invalid', 'hotp') };
@@ -68,6 +68,10 @@ export async function addHotpToken(ctx: ServiceContext, userIdInput: string, opt
     const { algorithm, digits } = key;
     return { factor: { type: 'hotp', label, secret: sealed, algorithm, digits, createdAt: nowMs, lastUsedAt: null, counter: found + 2 } };
   });
+  // verifiedAt is confirmEnrollment's (a code of the new app verified); a token's registration reports none.
+  if (!added.ok) return added;
+  const { verifiedAt: _verifiedAt, ...result } = added;
+  return result;
 }
 
 /** {@link TwoFactor.resyncHotp}. @internal */
@@ -82,8 +86,8 @@ export async function resyncHotp(ctx: ServiceContext, userIdInput: string, facto
     const index = factorIndex(record, factorId);
     const factor = record.factors[index];
     if (!factor || factor.type !== 'hotp') return refuse(operation, 'unknown-factor');
-    const wait = waitFor(ctx, record, nowMs);
-    if (wait > 0) return throttled(operation, wait);
+    const gate = admit<{ ok: true }>(ctx, record, nowMs, operation);
+    if (gate) return gate;
     const secret = await ctx.sealer.open(factor.secret, userId, `record.factors.${index}.secret`);
     const found = findConsecutive({ secret, algorithm: factor.algorithm, digits: factor.digits }, codes, factor.counter, ctx.hotp.syncLookAhead);
     if (found < 0) return counted(ctx, record, nowMs, operation, 'invalid', 'hotp');

@@ -3,6 +3,8 @@ import { readCode } from '../../internal/otp.js';
 import { freshBackupCodes } from './addition.js';
 import { remainingOf, isEnabled } from '../record/state.js';
 import { requireCurrentCode } from '../checks/current-code.js';
+import { isLocked } from '../checks/lock.js';
+import { probationRefusal } from '../checks/probation.js';
 import type { Failure } from '../types/failures.js';
 import { factorInfo, type FactorInfo } from '../record/factors.js';
 import type { Decision } from '../checks/outcomes.js';
@@ -18,6 +20,8 @@ export interface TwoFactorStatus {
   enabledAt?: number;
   /** The enabled factors, oldest first. */
   factors: FactorInfo[];
+  /** True once `throttle.lockAfter` consecutive failures have locked every code (until `unlock` or `reset`). */
+  locked: boolean;
 }
 
 /** {@link TwoFactor.disable}. @internal */
@@ -27,6 +31,8 @@ export async function disable(ctx: ServiceContext, userIdInput: string, code: st
   return ctx.transact(userId, async (stored, nowMs): Promise<Decision<{ ok: true } | Failure>> => {
     const checked = await requireCurrentCode(ctx, userId, stored?.record, typed, nowMs, 'disable');
     if ('refused' in checked) return checked.refused;
+    const probation = probationRefusal<{ ok: true }>(stored!.record, checked.matched, nowMs, 'disable');
+    if (probation) return probation;
     return { result: { ok: true }, next: null, events: [{ type: 'disabled' }] };
   });
 }
@@ -41,6 +47,8 @@ export async function regenerateBackupCodes(ctx: ServiceContext, userIdInput: st
   return ctx.transact(userId, async (stored, nowMs): Promise<Decision<Regenerated>> => {
     const checked = await requireCurrentCode(ctx, userId, stored?.record, typed, nowMs, 'regenerate-backup-codes');
     if ('refused' in checked) return checked.refused;
+    const probation = probationRefusal<Regenerated>(stored!.record, checked.matched, nowMs, 'regenerate-backup-codes');
+    if (probation) return probation;
     const { codes: backupCodes, hashed } = await codes();
     return {
       result: { ok: true, backupCodes },
@@ -54,12 +62,22 @@ export async function regenerateBackupCodes(ctx: ServiceContext, userIdInput: st
 export async function status(ctx: ServiceContext, userIdInput: string): Promise<TwoFactorStatus> {
   const userId = assertUserId(userIdInput);
   const record = (await ctx.read(userId))?.record;
+  const locked = record !== undefined && isLocked(record.failures, ctx.throttle.lockAfter);
   if (record && isEnabled(record)) {
-    return { state: 'enabled', backupCodesRemaining: remainingOf(record), enabledAt: record.enabledAt!, factors: record.factors.map(factorInfo) };
+    return { state: 'enabled', backupCodesRemaining: remainingOf(record), enabledAt: record.enabledAt!, factors: record.factors.map(factorInfo), locked };
   }
   // An expired first enrolment is as good as none: the user has to begin again.
-  if (record?.pending && ctx.now() < record.pending.expiresAt) return { state: 'pending', backupCodesRemaining: 0, factors: [] };
-  return { state: 'disabled', backupCodesRemaining: 0, factors: [] };
+  if (record?.pending && ctx.now() < record.pending.expiresAt) return { state: 'pending', backupCodesRemaining: 0, factors: [], locked };
+  return { state: 'disabled', backupCodesRemaining: 0, factors: [], locked };
+}
+
+/** {@link TwoFactor.unlock}: ends a lock (true); false, writing nothing, when the user was not locked. @internal */
+export async function unlock(ctx: ServiceContext, userIdInput: string): Promise<boolean> {
+  const userId = assertUserId(userIdInput);
+  return ctx.transact(userId, (stored): Decision<boolean> => {
+    if (!stored || !isLocked(stored.record.failures, ctx.throttle.lockAfter)) return { result: false, events: [] };
+    return { result: true, next: { ...stored.record, failures: 0, lastFailureAt: null }, events: [{ type: 'unlocked' }] };
+  });
 }
 
 /** {@link TwoFactor.reset}. @internal */

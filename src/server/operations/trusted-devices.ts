@@ -3,6 +3,7 @@
 import { fail } from '../../internal/assert.js';
 import type { Decision } from '../checks/outcomes.js';
 import type { ServiceContext } from './context.js';
+import type { StoredRecord } from '../record/store.js';
 import { hashDeviceToken, matchDevice, tokenBytes } from '../checks/device-token.js';
 import { isDeviceId, LAST_USED_RESOLUTION_MS, liveDevices, MAX_TRUSTED_DEVICE_TTL_MS, withDevices } from '../record/devices.js';
 import { assertUserId } from '../record/user-id.js';
@@ -28,9 +29,14 @@ export interface TrustedDeviceInfo {
  */
 export async function verifyTrustedDevice(ctx: ServiceContext, userIdInput: string, token: unknown): Promise<TrustedDeviceCheck> {
   const userId = assertUserId(userIdInput);
+  if (!tokenBytes(token)) return { ok: false, reason: 'invalid' };
+  return checkDevice(ctx, userId, token, await ctx.read(userId));
+}
+
+/** A device token checked against the record just read (`first`), touching `lastUsedAt` as above: verifyTrustedDevice and beginSignIn. @internal */
+export async function checkDevice(ctx: ServiceContext, userId: string, token: unknown, first: StoredRecord | null): Promise<TrustedDeviceCheck> {
   const secret = tokenBytes(token);
   if (!secret) return { ok: false, reason: 'invalid' };
-  const first = await ctx.read(userId);
   if (!first || !isEnabled(first.record)) return { ok: false, reason: 'not-enabled' };
   const hash = hashDeviceToken(userId, secret);
   const device = matchDevice(first.record.devices, hash);

@@ -7,7 +7,7 @@ import { ALGORITHM_RULE, isAlgorithm } from '../../algorithm.js';
 import { isDigits, MAX_DIGITS, MIN_DIGITS } from '../../internal/parameters.js';
 import { isFactorId, isLabel, LABEL_RULE } from './label.js';
 import { bad, isObject, safeInteger, time, parameters, sealed } from './fields.js';
-import { MAX_DRIFT_STEPS, MAX_FACTORS, type StoredFactor } from './types.js';
+import { MAX_DRIFT_STEPS, MAX_FACTORS, MAX_PROBATION_MS, type StoredFactor } from './types.js';
 
 function storedFactor(value: unknown, field: string): StoredFactor {
   if (!isObject(value)) bad(field, 'an object', value);
@@ -24,6 +24,7 @@ function storedFactor(value: unknown, field: string): StoredFactor {
     digits,
     createdAt: time(value.createdAt, `${field}.createdAt`),
     lastUsedAt: value.lastUsedAt === null || value.lastUsedAt === undefined ? null : time(value.lastUsedAt, `${field}.lastUsedAt`),
+    ...probation(value.probationUntil, value.createdAt as number, field),
   };
   if (type === 'hotp') return { ...base, type, counter: safeInteger(value.counter, `${field}.counter`, 0) };
   if (type !== 'totp') bad(`${field}.type`, "'totp' or 'hotp'", type);
@@ -35,6 +36,14 @@ function storedFactor(value: unknown, field: string): StoredFactor {
     lastStep: safeInteger(value.lastStep, `${field}.lastStep`, -1),
     driftSteps: safeInteger(value.driftSteps, `${field}.driftSteps`, -MAX_DRIFT_STEPS, MAX_DRIFT_STEPS),
   };
+}
+
+/** A factor's probation: absent (mature), or an end at most MAX_PROBATION_MS after it was added. */
+function probation(value: unknown, createdAt: number, field: string): { probationUntil?: number } {
+  if (value === undefined || value === null) return {};
+  const until = time(value, `${field}.probationUntil`);
+  if (until < createdAt || until - createdAt > MAX_PROBATION_MS) bad(`${field}.probationUntil`, `after createdAt by at most ${MAX_PROBATION_MS} ms`, value);
+  return { probationUntil: until };
 }
 
 /** The `factors` array: at most MAX_FACTORS, ids distinct. @internal */

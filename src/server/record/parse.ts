@@ -7,13 +7,18 @@ import { backupCodeHash, bad, isObject, pendingFields, safeInteger, time, usedIn
 import { parseRecordV1 } from './v1.js';
 import { parseDevices } from './devices.js';
 import { isEnabled } from './state.js';
-import { RECORD_SCHEMA, type PendingEnrollment, type TwoFactorRecord } from './types.js';
+import { MAX_ACCOUNT_NAME_CHARS, RECORD_SCHEMA, type PendingEnrollment, type TwoFactorRecord } from './types.js';
+import { parseChallenges } from './challenges.js';
 
 function pending(value: unknown): PendingEnrollment {
   const fields = pendingFields(value);
-  const { label } = value as Record<string, unknown>;
+  const { label, accountName } = value as Record<string, unknown>;
   if (!isLabel(label)) bad('pending.label', LABEL_RULE, label);
-  return { ...fields, label };
+  if (accountName === undefined || accountName === null) return { ...fields, label };
+  if (typeof accountName !== 'string' || accountName.length === 0 || accountName.length > MAX_ACCOUNT_NAME_CHARS) {
+    bad('pending.accountName', `a string of 1–${MAX_ACCOUNT_NAME_CHARS} characters`, accountName);
+  }
+  return { ...fields, label, accountName };
 }
 
 function parseRecordV2(value: Record<string, unknown>): TwoFactorRecord {
@@ -28,6 +33,7 @@ function parseRecordV2(value: Record<string, unknown>): TwoFactorRecord {
     failures: safeInteger(failures, 'failures', 0),
     lastFailureAt: lastFailureAt === null || lastFailureAt === undefined ? null : time(lastFailureAt, 'lastFailureAt'),
     ...parseDevices(value.devices),
+    ...parseChallenges(value.challenges),
   };
   const enabled = isEnabled(record);
   // A factor imported without backup codes leaves the set null while enabled.
@@ -45,7 +51,8 @@ function parseRecordV2(value: Record<string, unknown>): TwoFactorRecord {
  * want to check records (e.g. after a manual data migration). Every field is bounded to what the service
  * could have written: secrets of at most 1024 bytes (clear or sealed), periods of 1–3600 s, digits 6–10,
  * a backup-code string that parses, an enrolment of at most a day, at most 10 factors with distinct ids
- * and labels of 1–64 characters, at most 20 trusted devices of at most a year each, times and counters as
+ * and labels of 1–64 characters, at most 20 trusted devices of at most a year each, at most 5 sign-in
+ * challenges of at most 30 minutes each, a factor's probation of at most 30 days, times and counters as
  * safe integers ≥ 0. A schema-1 record (release 0.1) is migrated: its factor becomes the factor
  * `f_aaaaaaaaaa` labelled 'Authenticator app'.
  *

@@ -35,6 +35,8 @@ interface FactorBase {
   createdAt: number;
   /** The last sign-in or proof with this factor, epoch ms. */
   lastUsedAt: number | null;
+  /** Added beside an older factor: until this moment (epoch ms) it cannot remove an older factor, disable or regenerate. Absent: mature. */
+  probationUntil?: number;
 }
 
 /** An authenticator app (RFC 6238). */
@@ -63,6 +65,8 @@ export interface PendingEnrollment extends TotpParameters {
   secret: SealedSecret;
   /** The label the factor gets once confirmed. */
   label: string;
+  /** The account name of the URI, kept (since 0.3) so the set-up page can be shown again; absent in 0.1 and 0.2 records. */
+  accountName?: string;
   /** Epoch ms. */
   createdAt: number;
   /** Epoch ms; confirming at or after this moment fails with `'expired'`. */
@@ -79,6 +83,7 @@ export interface PendingEnrollment extends TotpParameters {
  * - `pending`: an enrolment waiting for its first code (with factors enabled: an addition that needs proof).
  * - `failures` / `lastFailureAt`: consecutive failed attempts across every factor and the backup codes.
  * - `devices`: browsers trusted to skip the second step (absent = none); see devices.ts.
+ * - `challenges`: open sign-in challenges, hashes only (absent = none); see challenges.ts.
  */
 export interface TwoFactorRecord {
   schema: 2;
@@ -90,7 +95,31 @@ export interface TwoFactorRecord {
   failures: number;
   lastFailureAt: number | null;
   devices?: TrustedDevice[];
+  challenges?: SignInChallenge[];
 }
+
+/** One open sign-in challenge as stored: never the token, only its hash. */
+export interface SignInChallenge {
+  /** base64url SHA-256 of the domain-separated (user id, secret) pair. */
+  hash: string;
+  /** Epoch ms. */
+  createdAt: number;
+  /** Epoch ms; the challenge is `'challenge-expired'` from this moment on. */
+  expiresAt: number;
+  /** Wrong codes given on this challenge so far. */
+  attempts: number;
+}
+
+/** Most open challenges per user; beginning one more drops the oldest. */
+export const MAX_OPEN_CHALLENGES = 5;
+/** Longest life of a challenge (the `signIn.challengeTtlMs` ceiling): 30 minutes, in milliseconds. */
+export const MAX_CHALLENGE_TTL_MS = 30 * 60 * 1000;
+/** Largest `signIn.maxAttempts`, and the largest attempt count a stored challenge may hold. */
+export const MAX_MAX_ATTEMPTS = 20;
+/** Longest `factors.probationMs`, and the longest probation a stored factor may hold: 30 days, in milliseconds. */
+export const MAX_PROBATION_MS = 30 * 24 * 60 * 60 * 1000;
+/** Longest account name of an enrolment's URI. @internal */
+export const MAX_ACCOUNT_NAME_CHARS = 256;
 
 /** Most factors a user may hold. */
 export const MAX_FACTORS = 10;

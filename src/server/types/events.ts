@@ -9,7 +9,8 @@ export type TwoFactorOperation =
   | 'regenerate-backup-codes'
   | 'add-hotp-token'
   | 'resync-hotp'
-  | 'remove-factor';
+  | 'remove-factor'
+  | 'sign-in';
 
 /**
  * Audit events, emitted after the change they report has been stored. None carries a secret, a code or a
@@ -20,7 +21,8 @@ export type TwoFactorEvent =
   /** 2FA turned on with its first factor. `replaced` is always false since 0.2: a factor is never replaced. */
   | { type: 'enabled'; userId: string; at: number; replaced: boolean }
   /** A factor was added beside enabled ones (the first factor reports `enabled` as well). */
-  | { type: 'factor-added'; userId: string; at: number; factorId: string; factorType: FactorType; proof?: Method }
+  /** `proof`: what proved possession (null for a factor added with none, i.e. the first). A backup code as proof deserves a notice to the owner. */
+  | { type: 'factor-added'; userId: string; at: number; factorId: string; factorType: FactorType; proof: Method | null }
   | { type: 'factor-removed'; userId: string; at: number; factorId: string; factorType: FactorType }
   | { type: 'factor-renamed'; userId: string; at: number; factorId: string }
   /** An operator imported a factor from another system (`importFactor`), with `backupCodes` plaintext codes hashed. */
@@ -42,6 +44,10 @@ export type TwoFactorEvent =
       failures?: number;
     }
   | { type: 'throttled'; userId: string; at: number; operation: TwoFactorOperation; retryAfterMs: number }
+  /** The failure that reached `throttle.lockAfter`: every code is refused until `unlock` or `reset`. Emitted once per lock. */
+  | { type: 'locked'; userId: string; at: number; operation: TwoFactorOperation; failures: number }
+  /** `unlock` ended a lock (support, after identity proof). */
+  | { type: 'unlocked'; userId: string; at: number }
   /** A successful `verify` with `trustDevice` trusted a browser until `expiresAt` (epoch ms). Never carries the token. */
   | { type: 'device-trusted'; userId: string; at: number; deviceId: string; expiresAt: number }
   /** `count` devices were revoked; `deviceId` is set when one was named (or dropped to make room for a newer one). */

@@ -12,13 +12,18 @@ export type FailureReason =
   | 'no-pending-enrollment'
   | 'expired'
   | 'proof-required'
-  | 'unknown-factor';
+  | 'unknown-factor'
+  | 'challenge-invalid'
+  | 'challenge-expired'
+  | 'probation'
+  | 'locked';
 
 /**
- * A refused attempt. `retryAfterMs` (milliseconds) is set with `'throttled'`, and with `'invalid'` /
- * `'replayed'` when this failure makes the next attempt wait.
+ * A refused attempt. `retryAfterMs` (milliseconds) is set with `'throttled'` and `'probation'`, and with
+ * `'invalid'` / `'replayed'` when this failure makes the next attempt wait. `attemptsLeft`: wrong codes the
+ * sign-in challenge still takes (completeSignIn only).
  */
-export type Failure = { ok: false; reason: FailureReason; retryAfterMs?: number };
+export type Failure = { ok: false; reason: FailureReason; retryAfterMs?: number; attemptsLeft?: number };
 
 /** What a code was checked as. */
 export type Method = 'totp' | 'hotp' | 'backup-code';

@@ -6,7 +6,7 @@ import { codeAt, enrol, overwrite, setup, STEP_MS, stored, wrongCode, wrongCodeA
 
 describe('throttling', () => {
   it('the default schedule: 3 free failures, then 1 s, 2 s, 4 s … with exact retryAfterMs, capped at 1 h', () => {
-    expect(DEFAULT_THROTTLE).toEqual({ freeFailures: 3, baseDelayMs: 1000, maxDelayMs: 3_600_000 });
+    expect(DEFAULT_THROTTLE).toEqual({ freeFailures: 3, baseDelayMs: 1000, maxDelayMs: 3_600_000, lockAfter: 100 });
     const delays = Array.from({ length: 18 }, (_, failures) => throttleDelayMs(failures, DEFAULT_THROTTLE));
     expect(delays).toEqual([0, 0, 0, 0, 1000, 2000, 4000, 8000, 16_000, 32_000, 64_000, 128_000, 256_000, 512_000, 1_024_000, 2_048_000, 3_600_000, 3_600_000]);
     expect(throttleDelayMs(10_000, DEFAULT_THROTTLE)).toBe(3_600_000);
@@ -29,7 +29,7 @@ describe('throttling', () => {
     const ahead = createTwoFactor({ store: ctx.store, issuer: 'InworkJobs', now: () => ctx.clock.now() + 1000 });
     const good = codeAt(secret, ctx.clock.now());
     expect(await ahead.verify('alice', wrongCode(good))).toEqual({ ok: false, reason: 'invalid' });
-    expect(await ctx.twoFactor.verify('alice', good)).toEqual({ ok: true, method: 'totp', factorId: expect.stringMatching(/^f_/), backupCodesRemaining: 10 });
+    expect(await ctx.twoFactor.verify('alice', good)).toEqual({ ok: true, method: 'totp', factorId: expect.stringMatching(/^f_/), backupCodesRemaining: 10, verifiedAt: expect.any(Number) });
   });
 
   it('through the service: waits grow, refusals do not extend them, a success resets the count', async () => {

@@ -45,7 +45,7 @@ describe('adding a factor never replaces one', () => {
     ctx.clock.advance(STEP_MS);
     const proof = codeAt(first.secret, ctx.clock.now());
     const added = await ctx.twoFactor.confirmEnrollment('alice', codeAt(second, ctx.clock.now()), { proof });
-    expect(added).toEqual({ ok: true, factorId: expect.stringMatching(/^f_[a-z2-7]{10}$/), backupCodes: [] });
+    expect(added).toEqual({ ok: true, factorId: expect.stringMatching(/^f_[a-z2-7]{10}$/), backupCodes: [], verifiedAt: ctx.clock.now() });
     expect(await ctx.twoFactor.verify('alice', proof)).toEqual({ ok: false, reason: 'replayed' });
     ctx.clock.advance(STEP_MS);
     const factors = await ctx.twoFactor.listFactors('alice');
@@ -53,11 +53,11 @@ describe('adding a factor never replaces one', () => {
     expect(factors[1]!.id).toBe((added as { factorId: string }).factorId);
     expect(await ctx.twoFactor.verify('alice', codeAt(second, ctx.clock.now()))).toMatchObject({ ok: true, factorId: factors[1]!.id });
     expect(await ctx.twoFactor.verify('alice', codeAt(first.secret, ctx.clock.now()))).toMatchObject({ ok: true, factorId: factors[0]!.id });
-    expect(await ctx.twoFactor.verify('alice', first.backupCodes[0]!)).toMatchObject({ ok: true, method: 'backup-code', backupCodesRemaining: 9 });
-    expect(ctx.events.filter((e) => e.type === 'factor-added').map((e) => (e as { proof?: string }).proof)).toEqual([undefined, 'totp']);
+    expect(await ctx.twoFactor.verify('alice', first.backupCodes[0]!)).toMatchObject({ ok: true, method: 'backup-code', backupCodesRemaining: 9, verifiedAt: expect.any(Number) });
+    expect(ctx.events.filter((e) => e.type === 'factor-added').map((e) => (e as { proof: string | null }).proof)).toEqual([null, 'totp']);
   });
 
-  it('the lost-phone path: backup code to sign in, another as proof to add the new app, a code of the new app removes the old', async () => {
+  it('the lost-phone path: backup code to sign in, another as proof to add the new app, a code of the new app removes the old once its 72-hour probation is over', async () => {
     const ctx = setup();
     const { twoFactor, clock } = ctx;
     const lost = await enrol(ctx);
@@ -73,6 +73,9 @@ describe('adding a factor never replaces one', () => {
     // A backup code is not "a current code": it cannot remove a factor.
     expect(await twoFactor.removeFactor('alice', oldFactor!.id, lost.backupCodes[2]!)).toMatchObject({ ok: false, reason: 'invalid' });
     clock.advance(STEP_MS);
+    // The new app is on probation (it may be an attacker's, added with stolen codes): the old one stays 72 h.
+    expect(await twoFactor.removeFactor('alice', oldFactor!.id, codeAt(fresh, clock.now()))).toEqual({ ok: false, reason: 'probation', retryAfterMs: 72 * 3600_000 - 2 * STEP_MS });
+    clock.advance(72 * 3600_000);
     expect(await twoFactor.removeFactor('alice', oldFactor!.id, codeAt(fresh, clock.now()))).toEqual({ ok: true });
     expect((await twoFactor.listFactors('alice')).map((f) => f.label)).toEqual(['New phone']);
     clock.advance(STEP_MS);
@@ -154,7 +157,7 @@ describe('rename and remove', () => {
     expect(await stored(ctx.store)).toEqual(before);
     expect(await ctx.twoFactor.removeFactor('nobody', factor!.id, code)).toEqual({ ok: false, reason: 'not-enabled' });
     expect(await ctx.twoFactor.removeFactor('alice', factor!.id, code)).toEqual({ ok: true });
-    expect(await ctx.twoFactor.status('alice')).toEqual({ state: 'disabled', backupCodesRemaining: 0, factors: [] });
+    expect(await ctx.twoFactor.status('alice')).toEqual({ state: 'disabled', backupCodesRemaining: 0, factors: [], locked: false });
     expect(ctx.events.slice(-2).map((e) => e.type)).toEqual(['factor-removed', 'disabled']);
   });
 

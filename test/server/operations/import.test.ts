@@ -27,7 +27,7 @@ describe('importFactor', () => {
     const text = JSON.stringify((await stored(ctx.store))!.record);
     expect(text).not.toContain('Kq7WzH2xPd');
     expect(text.toLowerCase()).not.toContain('kq7wzh2xpd');
-    expect(await ctx.twoFactor.verify('alice', 'Kq7WzH2xPd-M9vTbN3cRf')).toEqual({ ok: true, method: 'backup-code', backupCodesRemaining: 1 });
+    expect(await ctx.twoFactor.verify('alice', 'Kq7WzH2xPd-M9vTbN3cRf')).toEqual({ ok: true, method: 'backup-code', backupCodesRemaining: 1, verifiedAt: expect.any(Number) });
     expect(await ctx.twoFactor.verify('alice', 'Kq7WzH2xPd-M9vTbN3cRf')).toEqual({ ok: false, reason: 'invalid' });
   });
 

@@ -135,7 +135,7 @@ describe.each(Object.keys(targets))('0.1 records through the %s store', (kind) =
     const used = scenario.usedBackupCodes ?? [];
     const unused = scenario.backupCodes!.filter((c) => !used.includes(c));
     const remaining = unused.length - 1;
-    expect(await twoFactor.verify(scenario.userId, unused[0]!)).toEqual({ ok: true, method: 'backup-code', backupCodesRemaining: remaining });
+    expect(await twoFactor.verify(scenario.userId, unused[0]!)).toEqual({ ok: true, method: 'backup-code', backupCodesRemaining: remaining, verifiedAt: expect.any(Number) });
     expect(await twoFactor.verify(scenario.userId, unused[0]!)).toEqual({ ok: false, reason: 'invalid' });
     for (const code of used) expect(await twoFactor.verify(scenario.userId, code)).toEqual({ ok: false, reason: 'invalid' });
     if (scenario.encryption) expect(JSON.stringify(rewritten)).not.toContain(scenario.secret);
