@@ -1,6 +1,6 @@
 // The checks every store over an app's own database connection must pass beyond the contract (issue 24):
 // hostile user ids stored exactly, a NUL refused, a malformed row a STORE_ERROR that leaves the row as it
-// was, the whole service flow on top, and the app's connection still open after the suite.
+// was, the whole service flow on top (a sign-in challenge too), and the app's connection still open after the suite.
 import { afterAll, describe, expect, test } from 'vitest';
 import { TwoFactorError } from '../../src/errors.js';
 import type { TwoFactorStore } from '../../src/server/index.js';
@@ -122,6 +122,24 @@ export function sqlStoreSuite(name: string, under: StoreUnderTest): void {
       expect(await twoFactor.status('alice 😀')).toMatchObject({ state: 'enabled', backupCodesRemaining: 9 });
       // Another user whose id differs only by case is someone else.
       expect(await twoFactor.status('ALICE 😀')).toMatchObject({ state: 'disabled' });
+    });
+
+    test('a sign-in challenge round trip: beginSignIn, completeSignIn once, then the challenge is spent', async () => {
+      const { store } = await under.fresh();
+      const clock = new ManualClock(T0_MS);
+      const twoFactor = serviceOn(store, clock);
+      const { secret } = await enableUser(twoFactor, clock, 'carol ü 😀');
+      expect(await twoFactor.beginSignIn('someone else')).toMatchObject({ required: false, reason: 'not-enabled' });
+      const start = await twoFactor.beginSignIn('carol ü 😀');
+      expect(start).toMatchObject({ required: true, methods: expect.arrayContaining(['totp', 'backup-code']) });
+      const { challenge } = start as { challenge: string };
+      const code = codeAt(secret, clock.now());
+      const done = await twoFactor.completeSignIn(challenge, code, { trustDevice: { label: 'Firefox' } });
+      expect(done).toMatchObject({ ok: true, userId: 'carol ü 😀', method: 'totp' });
+      expect(await twoFactor.completeSignIn(challenge, code)).toMatchObject({ ok: false, reason: 'challenge-invalid' });
+      // The browser trusted on the way skips the code at the next sign-in.
+      const { token, deviceId } = (done as { trustedDevice: { token: string; deviceId: string } }).trustedDevice;
+      expect(await twoFactor.beginSignIn('carol ü 😀', { trustedDeviceToken: token })).toEqual({ required: false, reason: 'trusted-device', deviceId });
     });
 
     test('through the service, of 20 concurrent requests with one code exactly one succeeds', async () => {
