@@ -1,6 +1,8 @@
 // "Confirm your password" (sudo mode), as in Laravel Fortify's `password.confirm` and GitHub's: turning 2FA
-// on or off, minting backup codes, adding or removing a factor need a password typed in the last 10 minutes
-// (a stolen session cookie or an unlocked computer is not enough). Signing in with the password counts.
+// on — Enable, or adding a first app or token while it is off — needs a password typed in the last 10
+// minutes (a stolen session cookie or an unlocked computer is not enough). Signing in with the password
+// counts when no code followed it. With 2FA on, the sensitive settings ask for a code instead
+// (flows/confirm-code.mjs): a fresh second factor, not the password borrowed from the sign-in.
 import * as pages from '../pages/account.mjs';
 import { begin as beginEnrolment } from './enrolment.mjs';
 import { waitText } from './messages.mjs';
@@ -12,9 +14,8 @@ const CONFIRM_MAX_WAIT_MS = 60 * 1000;
 // Where the confirm page may send the user back to: the gated actions, by exact path (no open redirect).
 const CONFIRM_PURPOSES = new Map([
   ['/settings/security/2fa/enable', 'turn on two-factor authentication'],
-  ['/settings/security/2fa/regenerate', 'regenerate your backup codes'],
-  ['/settings/security/2fa/disable', 'turn off two-factor authentication'],
-  ['/settings/security/factors/remove', 'remove a second factor'],
+  ['/settings/security/factors/app', 'add an authenticator app'],
+  ['/settings/security/factors/token', 'add a hardware token'],
 ]);
 
 /**
@@ -49,12 +50,10 @@ export async function submit(ctx, app) {
   session.passwordConfirmedAt = app.now();
   session.confirmFailures = 0;
   session.confirmBlockedUntil = 0;
-  // Back to the action asked for. Enabling needs nothing more, so it goes on; regenerate and disable
-  // need a current code from the app, which was not kept, so they return to their form (field focused).
+  // Back to the action asked for. Enabling needs nothing more, so it goes on; the others return to their
+  // form, whose fields were not kept.
   if (next === '/settings/security/2fa/enable') return beginEnrolment(ctx, app);
-  if (next === '/settings/security') return ctx.redirect(next);
-  const action = next.slice(next.lastIndexOf('/') + 1);
-  session.flash = { kind: 'info', text: `Password confirmed. Enter a current code from your app to ${CONFIRM_PURPOSES.get(next)}.`, focus: action };
+  if (next !== '/settings/security') session.flash = { kind: 'info', text: `Password confirmed. You can now ${CONFIRM_PURPOSES.get(next)}.` };
   return ctx.redirect('/settings/security');
 }
 
