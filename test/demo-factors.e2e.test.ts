@@ -28,6 +28,7 @@ let logs: string[];
 const TOKEN_SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBV';
 let firstApp = '';
 let secondApp = '';
+let backupCodes: string[] = [];
 
 beforeAll(async () => {
   run = await startDemoInChromium('demo-factors', () => nowMs, ARTIFACTS);
@@ -81,7 +82,48 @@ describe('several second factors in the demo', () => {
     await field('Enter the 6-digit code from your app').fill(oathtoolTotp(firstApp, nowMs));
     await andWait(button('Verify & Enable'));
     expect(path()).toBe('/settings/security/2fa/backup-codes');
+    backupCodes = await page.locator('#backup-codes code').allInnerTexts();
+    expect(backupCodes).toHaveLength(10);
     await go('/settings/security');
+    expect(await factorNames()).toEqual(['Authenticator app']);
+  });
+
+  // The takeover of issue 22: a password and a backup code add an attacker's app, whose codes then remove the
+  // owner's. Older factors outrank newer ones (docs/security.md, "Probation").
+  it("an app added with a backup code as proof is on probation: its code cannot remove the first app, turn 2FA off or replace the backup codes; the first app's code removes it at once", async () => {
+    await field('Name of the new app').fill('New phone');
+    await andWait(button('Add another app'));
+    const newApp = await secretFromQr('02-probation-app-qr');
+    nextStep();
+    await field('Code from the new app').fill(oathtoolTotp(newApp, nowMs));
+    await field('Code to confirm it is you (app)').fill(backupCodes[0]!);
+    await andWait(button('Add app'));
+    expect(path()).toBe('/settings/security');
+    expect(await factorNames()).toEqual(['Authenticator app', 'New phone']);
+    const added = logs.filter((line) => line.startsWith('[2fa] factor-added ')).at(-1)!;
+    expect(JSON.parse(added.slice(added.indexOf('{'))).proof).toBe('backup-code');
+
+    // A refusal for probation spends nothing, so the new app's one code is tried on all three.
+    nextStep();
+    const newCode = oathtoolTotp(newApp, nowMs);
+    const probation = 'This method was added recently; it can remove older methods, turn off two-factor authentication or replace the backup codes in 72 hours. Use an older method or wait.';
+    await field('Code to remove Authenticator app').fill(newCode);
+    await andWait(button('Remove Authenticator app'));
+    expect(await alerts()).toBe(probation);
+    expect(await factorNames()).toEqual(['Authenticator app', 'New phone']);
+    await shot('02-probation-refused');
+    await field('Code from your app to regenerate backup codes').fill(newCode);
+    await andWait(button('Regenerate backup codes'));
+    expect(await alerts()).toBe(probation);
+    await field('Code from your app to disable two-factor authentication').fill(newCode);
+    await andWait(button('Disable 2FA'));
+    expect(await alerts()).toBe(probation);
+    expect((await demo.twoFactor.status(DEMO_USER.id)).state).toBe('enabled');
+    expect(await page.locator('#backup-codes-left').innerText()).toBe('Backup codes left: 9.');
+
+    await field('Code to remove New phone').fill(oathtoolTotp(firstApp, nowMs));
+    await andWait(button('Remove New phone'));
+    expect(await alerts()).toBe('');
     expect(await factorNames()).toEqual(['Authenticator app']);
   });
 
