@@ -24,7 +24,8 @@ export interface EncryptionOptions {
   allowPlaintext?: boolean;
 }
 
-const KEY_BYTES = 32;
+/** The length of every key in `encryption.keys`: AES-256. `two-factor key` prints a new one. @internal */
+export const KEY_BYTES = 32;
 const IV_BYTES = 12; // 96 bits, the GCM nonce size NIST SP 800-38D recommends
 
 /** Seals and opens secrets for one service instance; imports each CryptoKey once. @internal */
