@@ -2,12 +2,12 @@
 // the throttle policy. WebCrypto only, no Node built-ins.
 export { type TwoFactor, createTwoFactor } from './service.js';
 export { type TwoFactorOptions, DEFAULT_ENROLLMENT_TTL_MS, DEFAULT_MAX_DRIFT_STEPS, DEFAULT_HOTP_LOOK_AHEAD, DEFAULT_HOTP_SYNC_LOOK_AHEAD } from './options.js';
-export { type TwoFactorEvent, type TwoFactorOperation } from './events.js';
+export { type TwoFactorEvent, type TwoFactorOperation, type EventSink } from './events.js';
 export { type Failure, type FailureReason, type Method } from './decisions.js';
 export { type FactorInfo, type FactorType } from './factors.js';
 export { type HotpTokenOptions } from './hotp-tokens.js';
 export { type ImportedFactor } from './import.js';
-export { type Verified } from './verification.js';
+export { type Verified, type VerifyOptions } from './verification.js';
 export { MAX_LABEL_CHARS, DEFAULT_TOTP_LABEL, DEFAULT_HOTP_LABEL } from './label.js';
 export { type Enrollment } from './enrollment.js';
 export { type TwoFactorStatus } from './management.js';

@@ -17,7 +17,7 @@ import type { Decision } from './transact.js';
 export interface TrustedDevice {
   /** Random opaque id (16 bytes, base64url): what lists and revocation name. */
   id: string;
-  /** base64url SHA-256 of the domain-separated (user id, token) pair; see {@link hashDeviceToken}. */
+  /** base64url SHA-256 of the domain-separated (user id, token) pair; see `hashDeviceToken` in trusted-devices.ts. */
   hash: string;
   /** The caller's label, e.g. `'Firefox on Linux'`; `''` when none was given. */
   label: string;
@@ -25,7 +25,7 @@ export interface TrustedDevice {
   createdAt: number;
   /** Epoch ms; the token is `'expired'` from this moment on. */
   expiresAt: number;
-  /** Epoch ms of the last accepted use, written at most once per {@link LAST_USED_RESOLUTION_MS}. */
+  /** Epoch ms of the last accepted use, written at most once an hour (so checking a device on every request is not a write per request). */
   lastUsedAt?: number;
 }
 

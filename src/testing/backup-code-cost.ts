@@ -4,7 +4,7 @@ import type { ScryptCost } from '../backup-codes-string.js';
 
 /**
  * The cheapest scrypt cost the library accepts (N = 2^10, r = 8, p = 1: 1 MiB a run, about 16× faster
- * than {@link DEFAULT_BACKUP_CODE_COST}), for tests only: pass it as `backupCodes.cost` to
+ * than the core's `DEFAULT_BACKUP_CODE_COST`), for tests only: pass it as `backupCodes.cost` to
  * `createTwoFactor`, or as `cost` to `hashBackupCodes`. Codes hashed with it verify like any others, but
  * a leaked set costs an attacker 16× less to try, and the valid result reports them `outdated`: never
  * use it in production.
