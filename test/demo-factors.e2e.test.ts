@@ -1,4 +1,4 @@
-// The demo's factor management (examples/demo/factors.mjs) end to end in headless Chromium: enable 2FA,
+// The demo's factor management (examples/demo/flows/factors.mjs) end to end in headless Chromium: enable 2FA,
 // add a second app with the first one's code as proof (its QR code read by ZBar), sign in with the second,
 // remove the first, register an HOTP hardware token whose codes come from `oathtool --hotp`, and sign in
 // with the token. Every code is computed by oathtool; the demo runs on a temporary SQLite file with a clock

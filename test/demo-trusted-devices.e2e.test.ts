@@ -1,4 +1,4 @@
-// "Trust this browser for 30 days" in the demo app (examples/demo/trusted-devices.mjs), end to end in
+// "Trust this browser for 30 days" in the demo app (examples/demo/flows/trusted-devices.mjs), end to end in
 // headless Chromium: trust → sign out → the next sign-in skips the code → Revoke → asked again; a second
 // browser and Revoke all; disabling 2FA revokes every browser; and the cookie's flags as the browser
 // stored them (HttpOnly, SameSite=Lax, Path=/, the device's expiry, Secure only over https — here through

@@ -1,4 +1,4 @@
-// The demo's browser script, bundled with the library's `/qr` entry by server.mjs at start-up.
+// The demo's browser script, bundled with the library's `/qr` entry by web/assets.mjs at start-up.
 // It shows the frontend use: the server sends only the otpauth URI, the browser draws the QR code.
 import { renderQrSvg } from '@inworkjobs/two-factor/qr';
 
