@@ -22,8 +22,6 @@ export function createSessions({ now, max, trustProxy }) {
       userId: null,
       pending: null,
       passwordConfirmedAt: null,
-      confirmFailures: 0,
-      confirmBlockedUntil: 0,
       flash: null,
       enrollment: null,
       backupCodes: null,
