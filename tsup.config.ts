@@ -33,7 +33,7 @@ export default defineConfig([
   },
   {
     ...common,
-    entry: { cli: 'src/cli.ts' },
+    entry: { cli: 'src/cli/main.ts' },
     format: ['esm'],
     platform: 'node',
     banner: { js: '#!/usr/bin/env node' },

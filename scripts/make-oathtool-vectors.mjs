@@ -12,7 +12,7 @@ const SEED = 0x2fa0_7074; // any fixed value; changing it changes every vector
 const TOTP_VECTORS = 300;
 const HOTP_VECTORS = 60;
 // oathtool refuses other lengths ("only digits 6, 7 and 8 are supported"); 9 and 10 are covered by
-// the node:crypto oracle in test/oracle.test.ts.
+// the node:crypto oracle in test/technique/oracle.test.ts.
 const DIGITS = [6, 7, 8];
 const PERIODS_SECONDS = [1, 15, 30, 30, 30, 60, 90, 3600];
 // The library accepts times up to 8.64e15 ms (ECMAScript's last Date); oathtool is 64-bit time_t.

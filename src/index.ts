@@ -14,9 +14,9 @@ export {
   secondsRemaining,
   MAX_WINDOW_STEPS,
 } from './totp.js';
-export { type OtpauthParams, MAX_OTPAUTH_URI_CHARS } from './uri.js';
-export { buildOtpauthUri } from './uri-build.js';
-export { parseOtpauthUri } from './uri-parse.js';
+export { type OtpauthParams, MAX_OTPAUTH_URI_CHARS } from './uri/params.js';
+export { buildOtpauthUri } from './uri/build.js';
+export { parseOtpauthUri } from './uri/parse.js';
 export {
   generateBackupCodes,
   normalizeBackupCode,
@@ -26,6 +26,6 @@ export {
   DEFAULT_BACKUP_CODE_LENGTH,
   MIN_BACKUP_CODE_LENGTH,
   MAX_BACKUP_CODE_LENGTH,
-} from './backup-codes.js';
-export { type ScryptCost, countBackupCodes, backupCodesOutdated, DEFAULT_BACKUP_CODE_COST } from './backup-codes-string.js';
-export { type HashBackupCodesOptions, type BackupCodeVerifyResult, hashBackupCodes, verifyBackupCode } from './backup-codes-hash.js';
+} from './backup-codes/codes.js';
+export { type ScryptCost, countBackupCodes, backupCodesOutdated, DEFAULT_BACKUP_CODE_COST } from './backup-codes/format.js';
+export { type HashBackupCodesOptions, type BackupCodeVerifyResult, hashBackupCodes, verifyBackupCode } from './backup-codes/hash.js';

@@ -2,7 +2,8 @@
 import { fail, integerOption, optionsObject } from './internal/assert.js';
 import { periodOption } from './internal/parameters.js';
 import { secretBytes } from './base32.js';
-import { codeString, otpOptions, otpValues, parseCode, valueMatches, type OtpOptions } from './hotp.js';
+import { codeString, matchStep, otpOptions, otpValues, parseCode } from './internal/otp.js';
+import type { OtpOptions } from './hotp.js';
 import type { Secret } from './secret.js';
 
 /** Time options of a TOTP. */
@@ -153,17 +154,6 @@ export function verifyTotp(secret: Secret, code: string, options?: TotpVerifyOpt
   if (expected < 0) return { valid: false };
 
   const current = stepOf(clock);
-  const lowest = Math.max(current - past, afterStep === undefined ? 0 : afterStep + 1, 0);
-  const highest = current + future;
-  if (lowest > highest) return { valid: false };
-  const values = otpValues(key, algorithm, Math.floor(lowest / 2 ** 32), lowest >>> 0, highest - lowest + 1);
-  let best = 0;
-  let bestDistance = Infinity;
-  for (let step = lowest; step <= highest; step++) {
-    const matches = valueMatches(values[step - lowest]!, digits, expected);
-    const distance = Math.abs(step - current);
-    // No early exit; among matches keep the step closest to now (the earlier on a tie, as steps ascend).
-    if (matches && distance < bestDistance) { best = step; bestDistance = distance; }
-  }
-  return bestDistance === Infinity ? { valid: false } : { valid: true, step: best, delta: best - current };
+  const step = matchStep(key, algorithm, digits, expected, current, past, future, afterStep ?? -1);
+  return step < 0 ? { valid: false } : { valid: true, step, delta: step - current };
 }

@@ -5,7 +5,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { fail } from '../internal/assert.js';
 import { encodeBase32, secretBytes } from '../base32.js';
 import { generateSecret } from '../secret.js';
-import { buildOtpauthUri } from '../uri-build.js';
+import { buildOtpauthUri } from '../uri/build.js';
 import { ALGORITHM_RULE, parseAlgorithmName, type Algorithm } from '../algorithm.js';
 
 export type Values = Record<string, string | boolean | undefined>;
@@ -50,7 +50,7 @@ export function noPositionals(command: string, positionals: string[]): void {
   }
 }
 
-export function intArg(value: string | boolean | undefined, name: string): number {
+function intArg(value: string | boolean | undefined, name: string): number {
   if (typeof value !== 'string' || !/^-?\d+$/.test(value)) throw new UsageError(`"--${name}" must be an integer`);
   return Number(value);
 }

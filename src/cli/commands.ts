@@ -6,11 +6,11 @@ import { generateSecret } from '../secret.js';
 import { generateHotp, verifyHotp } from '../hotp.js';
 import { generateTotp, verifyTotp } from '../totp.js';
 import { qrModules, renderQrSvg } from '../qr.js';
-import { generateBackupCodes } from '../backup-codes.js';
-import { hashBackupCodes } from '../backup-codes-hash.js';
+import { generateBackupCodes } from '../backup-codes/codes.js';
+import { hashBackupCodes } from '../backup-codes/hash.js';
 import { encodeBase64Url } from '../internal/base64url.js';
 import { randomBytes } from '../internal/random.js';
-import { KEY_BYTES } from '../server/seal.js';
+import { KEY_BYTES } from '../server/record/seal.js';
 import {
   noPositionals,
   optionalInt,

@@ -15,9 +15,6 @@ export const COUNTER_RULE = 'an integer 0–2^64−1';
 export const isDigits = (value: unknown): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= MIN_DIGITS && value <= MAX_DIGITS;
 
-export const isPeriod = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_PERIOD_SECONDS;
-
 /** A `digits` option; `undefined` is the default. */
 export function digitsOption(value: unknown, field = 'digits'): number {
   return integerOption(value, field, MIN_DIGITS, MAX_DIGITS, DEFAULT_DIGITS);

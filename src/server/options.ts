@@ -2,13 +2,14 @@
 import { fail, integerOption, optionsObject, stringOption } from '../internal/assert.js';
 import { algorithmOption, type Algorithm } from '../algorithm.js';
 import { digitsOption, periodOption } from '../internal/parameters.js';
-import { backupCodeSetShape } from '../backup-codes.js';
-import { scryptCostOption, type ScryptCost } from '../backup-codes-string.js';
-import { MAX_DRIFT_STEPS, MAX_ENROLLMENT_TTL_MS, MAX_TOTP_PERIOD_SECONDS, type TotpParameters } from './record.js';
-import { createSealer, type EncryptionOptions, type Sealer } from './seal.js';
-import type { TwoFactorStore } from './store.js';
-import { throttlePolicy, type ThrottleOptions, type ThrottlePolicy } from './throttle.js';
-import type { EventSink } from './events.js';
+import { backupCodeSetShape } from '../backup-codes/codes.js';
+import { scryptCostOption, type ScryptCost } from '../backup-codes/format.js';
+import { MAX_DRIFT_STEPS, MAX_ENROLLMENT_TTL_MS, MAX_TOTP_PERIOD_SECONDS, type TotpParameters } from './record/types.js';
+import { createSealer, type EncryptionOptions } from './record/seal.js';
+import type { TwoFactorStore } from './record/store.js';
+import { throttlePolicy, type ThrottleOptions } from './checks/throttle.js';
+import type { EventSink } from './types/events.js';
+import type { ServiceSettings } from './operations/context.js';
 
 /** Options of {@link createTwoFactor}. */
 export interface TwoFactorOptions {
@@ -63,27 +64,6 @@ export const DEFAULT_HOTP_LOOK_AHEAD = 10;
 export const DEFAULT_HOTP_SYNC_LOOK_AHEAD = 1000;
 const MAX_HOTP_LOOK_AHEAD = 100;
 const MAX_HOTP_SYNC_LOOK_AHEAD = 100_000;
-
-/** {@link TwoFactorOptions} checked, with defaults filled in. @internal */
-export type ServiceSettings = Readonly<{
-  store: TwoFactorStore;
-  issuer: string;
-  sealer: Sealer;
-  /** The clock, checked on every reading: epoch ms. */
-  now: () => number;
-  /** TOTP parameters of new enrolments. */
-  parameters: TotpParameters;
-  /** Accepted network delay, in steps either way around the learned clock offset. */
-  window: number;
-  /** Largest learned clock offset, in steps either way. */
-  maxDriftSteps: number;
-  /** HOTP look-aheads at sign-in and for (re)synchronisation, in counters. */
-  hotp: { readonly lookAhead: number; readonly syncLookAhead: number };
-  enrollmentTtlMs: number;
-  throttle: ThrottlePolicy;
-  backupCodes: { readonly count: number; readonly length: number; readonly cost?: ScryptCost };
-  onEvent?: EventSink;
-}>;
 
 /** Validates every option of {@link createTwoFactor}; throws `INVALID_OPTION` naming the field. @internal */
 export function serviceSettings(options: TwoFactorOptions): ServiceSettings {

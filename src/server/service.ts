@@ -1,22 +1,16 @@
 // The 2FA service: the operations of a Security settings page, assembled over one context.
-import type { Failure } from './decisions.js';
-import { beginEnrollment, confirmEnrollment, type Enrollment } from './enrollment.js';
-import { listFactors, removeFactor, renameFactor } from './factor-management.js';
-import type { FactorInfo } from './factors.js';
-import { addHotpToken, resyncHotp, type HotpTokenOptions } from './hotp-tokens.js';
-import { importFactor, type ImportedFactor } from './import.js';
-import { disable, regenerateBackupCodes, reset, status, type TwoFactorStatus } from './management.js';
+import type { Failure } from './types/failures.js';
+import { beginEnrollment, confirmEnrollment, type Enrollment } from './operations/enrollment.js';
+import { listFactors, removeFactor, renameFactor } from './operations/factors.js';
+import type { FactorInfo } from './record/factors.js';
+import { addHotpToken, resyncHotp, type HotpTokenOptions } from './operations/hotp-tokens.js';
+import { importFactor, type ImportedFactor } from './operations/import.js';
+import { disable, regenerateBackupCodes, reset, status, type TwoFactorStatus } from './operations/management.js';
 import { serviceSettings, type TwoFactorOptions } from './options.js';
 import { createContext } from './transact.js';
-import { verify, type Verified, type VerifyOptions } from './verification.js';
-import {
-  listTrustedDevices,
-  revokeTrustedDevice,
-  revokeTrustedDevices,
-  verifyTrustedDevice,
-  type TrustedDeviceCheck,
-  type TrustedDeviceInfo,
-} from './trusted-device-operations.js';
+import type { ServiceContext } from './operations/context.js';
+import { verify, type Verified, type VerifyOptions } from './operations/sign-in.js';
+import { listTrustedDevices, revokeTrustedDevice, revokeTrustedDevices, verifyTrustedDevice, type TrustedDeviceCheck, type TrustedDeviceInfo } from './operations/trusted-devices.js';
 
 /**
  * The service returned by {@link createTwoFactor}. Every method validates `userId` (a string of 1–256
@@ -146,23 +140,36 @@ export interface TwoFactor {
  */
 export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
   const ctx = createContext(serviceSettings(options));
-  return Object.freeze({
-    beginEnrollment: (userId: string, opts: { accountName: string; label?: string }) => beginEnrollment(ctx, userId, opts),
-    confirmEnrollment: (userId: string, code: string, opts?: { proof?: string }) => confirmEnrollment(ctx, userId, code, opts),
-    verify: (userId: string, code: string, opts?: VerifyOptions) => verify(ctx, userId, code, opts),
-    verifyTrustedDevice: (userId: string, token: string) => verifyTrustedDevice(ctx, userId, token),
-    listTrustedDevices: (userId: string) => listTrustedDevices(ctx, userId),
-    revokeTrustedDevice: (userId: string, deviceId: string) => revokeTrustedDevice(ctx, userId, deviceId),
-    revokeTrustedDevices: (userId: string) => revokeTrustedDevices(ctx, userId),
-    disable: (userId: string, code: string) => disable(ctx, userId, code),
-    regenerateBackupCodes: (userId: string, code: string) => regenerateBackupCodes(ctx, userId, code),
-    status: (userId: string) => status(ctx, userId),
-    reset: (userId: string) => reset(ctx, userId),
-    addHotpToken: (userId: string, opts: HotpTokenOptions) => addHotpToken(ctx, userId, opts),
-    resyncHotp: (userId: string, factorId: string, codes: [string, string]) => resyncHotp(ctx, userId, factorId, codes),
-    listFactors: (userId: string) => listFactors(ctx, userId),
-    renameFactor: (userId: string, factorId: string, label: string) => renameFactor(ctx, userId, factorId, label),
-    removeFactor: (userId: string, factorId: string, code: string) => removeFactor(ctx, userId, factorId, code),
-    importFactor: (userId: string, factor: ImportedFactor, opts?: { backupCodes?: string[] }) => importFactor(ctx, userId, factor, opts),
-  });
+  const service: Partial<Record<keyof TwoFactor, unknown>> = {};
+  for (const name of Object.keys(OPERATIONS) as (keyof TwoFactor)[]) {
+    const operation = OPERATIONS[name] as (ctx: ServiceContext, ...args: unknown[]) => unknown;
+    service[name] = (...args: unknown[]) => operation(ctx, ...args);
+  }
+  return Object.freeze(service) as TwoFactor;
 }
+
+/**
+ * Each method of {@link TwoFactor} is an operation over the service's context, typed by the interface: a
+ * signature is written twice (the interface, the operation), and this table checks that the two agree.
+ */
+type Operations = { [K in keyof TwoFactor]: (ctx: ServiceContext, ...args: Parameters<TwoFactor[K]>) => ReturnType<TwoFactor[K]> };
+
+const OPERATIONS: Operations = {
+  beginEnrollment,
+  confirmEnrollment,
+  verify,
+  verifyTrustedDevice,
+  listTrustedDevices,
+  revokeTrustedDevice,
+  revokeTrustedDevices,
+  disable,
+  regenerateBackupCodes,
+  status,
+  reset,
+  addHotpToken,
+  resyncHotp,
+  listFactors,
+  renameFactor,
+  removeFactor,
+  importFactor,
+};

@@ -2,42 +2,19 @@
 // conflict, so of two concurrent requests using one code exactly one commits.
 import { TwoFactorError } from '../errors.js';
 import { fail } from '../internal/assert.js';
-import { emitEvents, type EventBody } from './events.js';
-import type { ServiceSettings } from './options.js';
-import { parseRecord, type TwoFactorRecord } from './record.js';
-import type { Sealer } from './seal.js';
-import type { SealedSecret } from './record.js';
-import type { StoredRecord, TwoFactorStore } from './store.js';
-import { pruneDevices } from './trusted-devices.js';
+import type { EventBody, EventSink, TwoFactorEvent } from './types/events.js';
+import type { Decide, ServiceContext, ServiceSettings } from './operations/context.js';
+import { parseRecord } from './record/parse.js';
+import type { SealedSecret, TwoFactorRecord } from './record/types.js';
+import type { Sealer } from './record/seal.js';
+import type { StoredRecord, TwoFactorStore } from './record/store.js';
+import { pruneDevices } from './record/devices.js';
 
 /**
  * Compare-and-set attempts per call before `STORE_CONFLICT`. Contention on one user settles within
  * about `freeFailures + 2` rounds (docs/security.md, "Contention").
  */
 export const MAX_STORE_ATTEMPTS = 32;
-
-/** One decision: the result, the record to write (`undefined` = nothing to write, `null` = delete), the events. @internal */
-export interface Decision<R> {
-  result: R;
-  next?: TwoFactorRecord | null;
-  events: EventBody[];
-}
-
-/** Decides on the record as just read (`null`: none) at `nowMs`. @internal */
-export type Decide<R> = (stored: StoredRecord | null, nowMs: number) => Decision<R> | Promise<Decision<R>>;
-
-/** What every operation is a function of: the checked settings and the store boundary. @internal */
-export interface ServiceContext extends ServiceSettings {
-  /** The user's record, validated and migrated by `parseRecord`. */
-  read(userId: string): Promise<StoredRecord | null>;
-  /**
-   * Runs `decide` on the current record and commits its `next` with compareAndSet, then emits its events;
-   * on conflict re-reads and decides again. `first` is a snapshot the caller has just read (saves one get).
-   */
-  transact<R>(userId: string, decide: Decide<R>, first?: StoredRecord | null): Promise<R>;
-  /** Emits events of a decision that wrote nothing through `transact`. */
-  emit(userId: string, at: number, events: readonly EventBody[]): void;
-}
 
 /** The context of one service instance. @internal */
 export function createContext(settings: ServiceSettings): ServiceContext {
@@ -53,7 +30,7 @@ export function createContext(settings: ServiceSettings): ServiceContext {
       const nowMs = settings.now();
       const decision = await decide(stored, nowMs);
       if (decision.next !== undefined) {
-        // Every write also drops expired trusted devices (trusted-devices.ts).
+        // Every write also drops expired trusted devices (record/devices.ts).
         const next = decision.next === null ? null : await reseal(sealer, pruneDevices(decision.next, nowMs), userId);
         if (!(await writeRecord(store, userId, stored?.version ?? null, next))) continue;
       }
@@ -105,4 +82,21 @@ async function reseal(sealer: Sealer, record: TwoFactorRecord, userId: string): 
   for (const [i, factor] of record.factors.entries()) factors.push({ ...factor, secret: await again(factor.secret, `record.factors.${i}.secret`) });
   const pending = record.pending && { ...record.pending, secret: await again(record.pending.secret, 'record.pending.secret') };
   return { ...record, factors, pending };
+}
+
+/**
+ * Calls `onEvent` for each body, stamped with `userId` and `at`. Never awaited and never throws: an
+ * audit sink must not delay or undo an answer whose change is stored already.
+ */
+function emitEvents(onEvent: EventSink | undefined, userId: string, at: number, bodies: readonly EventBody[]): void {
+  if (!onEvent) return;
+  for (const body of bodies) {
+    const event: TwoFactorEvent = { ...body, userId, at };
+    try {
+      const pending = onEvent(event);
+      if (pending && typeof pending.then === 'function') pending.then(undefined, () => {});
+    } catch {
+      // Swallowed: see above.
+    }
+  }
 }

@@ -3,7 +3,7 @@
 import { fail } from '../internal/assert.js';
 import type { StoredRecord, TwoFactorRecord, TwoFactorStore } from '../server/index.js';
 import { DEFAULT_TABLE, casArguments, initialVersion, quotedTable, storeOptions, storedRow } from './sql.js';
-import { assertUserId } from '../server/user-id.js';
+import { assertUserId } from '../server/record/user-id.js';
 
 /**
  * The part of a pg client this store uses: a parameterised `query` resolving to `{ rows }`.

@@ -5,7 +5,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { TwoFactorError } from '../errors.js';
 import { fail, optionsObject } from '../internal/assert.js';
 import type { StoredRecord, TwoFactorRecord, TwoFactorStore } from '../server/index.js';
-import { assertUserId } from '../server/user-id.js';
+import { assertUserId } from '../server/record/user-id.js';
 import { casArguments, initialVersion, storedRow } from './sql.js';
 
 /** The arguments of a script call, as node-redis takes them. */

@@ -3,7 +3,7 @@
 import { TwoFactorError } from '../errors.js';
 import { describe, fail, optionsObject } from '../internal/assert.js';
 import { randomBelow } from '../internal/random.js';
-import { assertUserId } from '../server/user-id.js';
+import { assertUserId } from '../server/record/user-id.js';
 
 /** The table used when `table` is not given. */
 export const DEFAULT_TABLE = 'two_factor';

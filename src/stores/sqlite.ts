@@ -3,7 +3,7 @@
 import type { StoredRecord, TwoFactorRecord, TwoFactorStore } from '../server/index.js';
 import { fail } from '../internal/assert.js';
 import { DEFAULT_TABLE, casArguments, initialVersion, quotedTable, storeOptions, storedRow } from './sql.js';
-import { assertUserId } from '../server/user-id.js';
+import { assertUserId } from '../server/record/user-id.js';
 
 /**
  * The part of a better-sqlite3 `Database` (12.x) this store uses. A `new Database(file)` satisfies it;

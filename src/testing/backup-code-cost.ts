@@ -1,6 +1,6 @@
 // A scrypt cost for users' own test suites: a service built with it hashes and checks backup codes in
 // about a millisecond instead of 80 ms a run.
-import type { ScryptCost } from '../backup-codes-string.js';
+import type { ScryptCost } from '../backup-codes/format.js';
 
 /**
  * The cheapest scrypt cost the library accepts (N = 2^10, r = 8, p = 1: 1 MiB a run, about 16× faster

@@ -1,7 +1,7 @@
 // The records the store contract suite writes: one enabled (two factors, sealed secret, backup-code hash)
 // and one pending, both with non-default values so a store that drops or rewrites a field is caught.
 // Not part of the `./testing` entry.
-import type { TwoFactorRecord } from '../server/record.js';
+import type { TwoFactorRecord } from '../server/record/types.js';
 
 /** A valid enabled record, as the service writes it (secret sealed, backup-code hash, counters). @internal */
 export function enabledRecord(lastStep: number): TwoFactorRecord {

@@ -1,8 +1,8 @@
 // The conformance suite every TwoFactorStore must pass. It runs under the caller's test runner (vitest,
 // jest, …): the runner's describe/it/expect are passed in, so this entry never imports a test framework
 // and loads from CommonJS and ESM alike.
-import type { TwoFactorStore } from '../server/store.js';
-import type { TwoFactorRecord } from '../server/record.js';
+import type { TwoFactorStore } from '../server/record/store.js';
+import type { TwoFactorRecord } from '../server/record/types.js';
 import { enabledRecord, pendingRecord } from './contract-records.js';
 
 /** The matchers of `expect` the suite uses (vitest's and jest's `expect` both provide them). */

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseOtpauthUri } from '../../src/uri-parse.js';
+import { parseOtpauthUri } from '../../src/uri/parse.js';
 import { launchChromium } from '../support/browser.js';
 import { bundleForBrowser, root } from '../support/browser-bundle.js';
 import { buildIfMissing } from '../support/pack.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeBase32 } from '../../src/base32.js';
-import { parseOtpauthUri } from '../../src/uri-parse.js';
+import { parseOtpauthUri } from '../../src/uri/parse.js';
 import { isNodeBuiltin, moduleSpecifiers, nodeOnlyReferences } from '../support/browser-bundle.js';
 import { buildIfMissing, installFresh, packTarball, root, run } from '../support/pack.js';
 

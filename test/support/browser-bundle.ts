@@ -16,7 +16,7 @@ export function isNodeBuiltin(specifier: string): boolean {
 }
 
 /** Fails the build on any import or require() of a Node built-in, even one esbuild would leave for run time. */
-export const forbidNodeBuiltins: Plugin = {
+const forbidNodeBuiltins: Plugin = {
   name: 'forbid-node-builtins',
   setup(b) {
     b.onResolve({ filter: /.*/ }, (args) =>

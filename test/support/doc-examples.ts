@@ -1,6 +1,6 @@
 // The TSDoc example checker: finds the ```ts blocks of a source file, turns each into a function whose
 // result lines (`expr; // result`) report their value, and runs it in a scope of names. The conventions
-// of a result are in test/doc-examples.test.ts's header.
+// of a result are in test/technique/doc-examples.test.ts's header.
 import { transformSync } from 'esbuild';
 import { expect } from 'vitest';
 

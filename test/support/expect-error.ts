@@ -1,7 +1,7 @@
 // Assertions on TwoFactorError: the code and the field the message names.
 import { expect } from 'vitest';
 import { TwoFactorError } from '../../src/errors.js';
-import { parseRecord } from '../../src/server/record.js';
+import { parseRecord } from '../../src/server/record/parse.js';
 
 /** Runs `fn`, expects a TwoFactorError with `code` (and naming `field`, when given), returns it. */
 export function expectError(fn: () => unknown, code: string, field?: string): TwoFactorError {

@@ -132,7 +132,7 @@ export class RedisServer {
 }
 
 /** Starts one standalone server. */
-export function startRedis(options?: RedisServerOptions): Promise<RedisServer> {
+function startRedis(options?: RedisServerOptions): Promise<RedisServer> {
   return new RedisServer(options).start();
 }
 

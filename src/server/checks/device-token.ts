@@ -1,0 +1,117 @@
+// The trusted-device token: minted with a sign-in (its randomness drawn once per call), hashed with the user
+// id, and matched against a record's devices in constant time. Only the hash is ever stored.
+import { sha256 } from '@noble/hashes/sha2.js';
+import { fail, optionsObject } from '../../internal/assert.js';
+import { decodeBase64Url, encodeBase64Url } from '../../internal/base64url.js';
+import { bytesDifference } from '../../internal/constant-time.js';
+import { randomBytes } from '../../internal/random.js';
+import { isStorable } from '../../internal/text.js';
+import { DEFAULT_TRUSTED_DEVICE_TTL_MS, DEVICE_ID_BYTES, liveDevices, MAX_DEVICE_LABEL_CHARS, MAX_TRUSTED_DEVICE_TTL_MS, MAX_TRUSTED_DEVICES, MIN_TRUSTED_DEVICE_TTL_MS } from '../record/devices.js';
+import type { TrustedDevice, TwoFactorRecord } from '../record/types.js';
+import type { EventBody } from '../types/events.js';
+import type { Decision } from './outcomes.js';
+
+/** What `verify(…, { trustDevice })` returns beside the sign-in: the token is shown this once. */
+export interface MintedDevice {
+  token: string;
+  deviceId: string;
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
+const TOKEN_PREFIX = 'tdv1_';
+const TOKEN_BYTES = 32;
+const TOKEN_CHARS = TOKEN_PREFIX.length + 43;
+const DOMAIN = new TextEncoder().encode('two-factor trusted device v1');
+
+/** The checked `trustDevice` request of one `verify` call, its randomness drawn once however often the write is retried. @internal */
+export interface DeviceMint {
+  token: string;
+  id: string;
+  hash: string;
+  label: string;
+  ttlMs: number;
+}
+
+/**
+ * Checks `verify`'s third argument and, when it asks for `trustDevice`, draws the token and id.
+ * Called before any store access, so bad options never reach the store. @internal
+ *
+ * @throws TwoFactorError `INVALID_OPTION` naming `options`, `trustDevice`, `trustDevice.label` or `trustDevice.ttlMs`
+ */
+export function deviceMintOption(userId: string, options: unknown): DeviceMint | undefined {
+  const { trustDevice } = optionsObject(options as { trustDevice?: unknown } | undefined, 'options');
+  if (trustDevice === undefined) return undefined;
+  const request = optionsObject(trustDevice as { label?: unknown; ttlMs?: unknown }, 'trustDevice');
+  const { label = '', ttlMs = DEFAULT_TRUSTED_DEVICE_TTL_MS } = request;
+  if (typeof label !== 'string' || label.length > MAX_DEVICE_LABEL_CHARS || !isStorable(label)) {
+    fail('INVALID_OPTION', 'trustDevice.label', `a string of at most ${MAX_DEVICE_LABEL_CHARS} characters without NUL or unpaired surrogates`, label);
+  }
+  if (typeof ttlMs !== 'number' || !Number.isInteger(ttlMs) || ttlMs < MIN_TRUSTED_DEVICE_TTL_MS || ttlMs > MAX_TRUSTED_DEVICE_TTL_MS) {
+    fail('INVALID_OPTION', 'trustDevice.ttlMs', `an integer ${MIN_TRUSTED_DEVICE_TTL_MS}–${MAX_TRUSTED_DEVICE_TTL_MS} (milliseconds, at most 1 year)`, ttlMs);
+  }
+  const secret = randomBytes(TOKEN_BYTES);
+  return { token: TOKEN_PREFIX + encodeBase64Url(secret), id: encodeBase64Url(randomBytes(DEVICE_ID_BYTES)), hash: hashDeviceToken(userId, secret), label, ttlMs };
+}
+
+/**
+ * SHA-256 over `'two-factor trusted device v1' ‖ 0x00 ‖ utf8(userId) ‖ 0x00 ‖ token bytes`, base64url.
+ * User ids hold no NUL and the token is 32 bytes, so no two (user, token) pairs share an input: a token
+ * minted for one user never matches another's hashes. A fast hash suffices for 256 random bits. @internal
+ */
+export function hashDeviceToken(userId: string, secret: Uint8Array): string {
+  const user = new TextEncoder().encode(userId);
+  const input = new Uint8Array(DOMAIN.length + 1 + user.length + 1 + secret.length);
+  input.set(DOMAIN, 0);
+  input.set(user, DOMAIN.length + 1);
+  input.set(secret, DOMAIN.length + 1 + user.length + 1);
+  return encodeBase64Url(sha256(input));
+}
+
+/** The token's 32 secret bytes, or null for anything that is not a token of this format (no store access needed to refuse it). @internal */
+export function tokenBytes(token: unknown): Uint8Array | null {
+  if (typeof token !== 'string' || token.length !== TOKEN_CHARS || !token.startsWith(TOKEN_PREFIX)) return null;
+  return decodeBase64Url(token.slice(TOKEN_PREFIX.length), TOKEN_BYTES);
+}
+
+/**
+ * The device whose hash equals `hash`, or undefined. Every stored hash is compared, without early exit,
+ * in constant time per hash. @internal
+ */
+export function matchDevice(devices: readonly TrustedDevice[] | undefined, hash: string): TrustedDevice | undefined {
+  const wanted = decodeBase64Url(hash, 32)!;
+  let found: TrustedDevice | undefined;
+  for (const device of devices ?? []) {
+    const stored = decodeBase64Url(device.hash, 32)!;
+    if (bytesDifference(stored, wanted) === 0) found ??= device;
+  }
+  return found;
+}
+
+/**
+ * Adds a minted device to a successful decision: the entry goes into the record the decision writes (so
+ * the code's consumption and the device are one compare-and-set), the token into its result, a
+ * `device-trusted` event (no token) into its events. Beyond {@link MAX_TRUSTED_DEVICES} the oldest go,
+ * each reported as `device-revoked`. Without a mint the decision is returned unchanged. @internal
+ */
+export function withTrustedDevice<const R extends { ok: true }>(
+  mint: DeviceMint | undefined,
+  nowMs: number,
+  decision: Decision<R> & { next: TwoFactorRecord },
+): Decision<R | (R & { trustedDevice: MintedDevice })> {
+  if (!mint) return decision;
+  const expiresAt = nowMs + mint.ttlMs;
+  const device: TrustedDevice = { id: mint.id, hash: mint.hash, label: mint.label, createdAt: nowMs, expiresAt };
+  const kept = liveDevices(decision.next.devices, nowMs);
+  const dropped = kept.splice(0, Math.max(0, kept.length - (MAX_TRUSTED_DEVICES - 1)));
+  const events: EventBody[] = [
+    ...decision.events,
+    { type: 'device-trusted', deviceId: mint.id, expiresAt },
+    ...dropped.map((d): EventBody => ({ type: 'device-revoked', deviceId: d.id, count: 1 })),
+  ];
+  return {
+    result: { ...decision.result, trustedDevice: { token: mint.token, deviceId: mint.id, expiresAt } },
+    next: { ...decision.next, devices: [...kept, device] },
+    events,
+  };
+}

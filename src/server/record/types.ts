@@ -1,0 +1,121 @@
+// The stored record: one JSON object per user, versioned by `schema` so later releases can migrate it.
+// Types and bounds only; parse.ts reads a record back, state.ts answers what it says.
+import type { Algorithm } from '../../algorithm.js';
+
+/** The schema version this release writes. Records of a lower version are migrated on read (schema 1: release 0.1). */
+export const RECORD_SCHEMA = 2;
+
+/**
+ * A secret as stored: in the clear (base32) when no `encryption` is configured, otherwise
+ * AES-256-GCM sealed with the key `kid` (`iv` 12 bytes and `ct` = ciphertext‖16-byte tag, both base64url).
+ */
+export type SealedSecret =
+  | { alg: 'none'; secret: string }
+  | { alg: 'A256GCM'; kid: string; iv: string; ct: string };
+
+/** The TOTP parameters a secret was enrolled with; kept per secret so changing the service's options never breaks enrolled users. */
+export interface TotpParameters {
+  algorithm: Algorithm;
+  /** Code length, 6–10. */
+  digits: number;
+  /** Step length in seconds. */
+  period: number;
+}
+
+/** What every stored factor has. */
+interface FactorBase {
+  /** Opaque, stable, unique per user: `f_` and 10 base32 characters. */
+  id: string;
+  /** 1–64 characters, no control characters. */
+  label: string;
+  secret: SealedSecret;
+  algorithm: Algorithm;
+  digits: number;
+  /** Epoch ms. */
+  createdAt: number;
+  /** The last sign-in or proof with this factor, epoch ms. */
+  lastUsedAt: number | null;
+}
+
+/** An authenticator app (RFC 6238). */
+export interface TotpFactor extends FactorBase {
+  type: 'totp';
+  /** Step length in seconds. */
+  period: number;
+  /** Time step of the last accepted code (incl. the confirming one); steps at or below it are refused. -1: none yet. */
+  lastStep: number;
+  /** The device's clock offset in steps, learned from accepted codes (RFC 6238 §6); the window is centred on it. */
+  driftSteps: number;
+}
+
+/** A hardware token (RFC 4226). */
+export interface HotpFactor extends FactorBase {
+  type: 'hotp';
+  /** The next counter expected: one past the last accepted code. */
+  counter: number;
+}
+
+/** One enabled second factor. */
+export type StoredFactor = TotpFactor | HotpFactor;
+
+/** An enrolment started by `beginEnrollment` and not yet confirmed. */
+export interface PendingEnrollment extends TotpParameters {
+  secret: SealedSecret;
+  /** The label the factor gets once confirmed. */
+  label: string;
+  /** Epoch ms. */
+  createdAt: number;
+  /** Epoch ms; confirming at or after this moment fails with `'expired'`. */
+  expiresAt: number;
+}
+
+/**
+ * Everything the service stores for one user. No record means 2FA is disabled.
+ *
+ * - `factors`: the enabled factors (at most {@link MAX_FACTORS}); 2FA is on exactly when there is one.
+ * - `backupCodes` / `backupCodesUsed` / `enabledAt`: the user's backup codes (hash string from
+ *   `hashBackupCodes`, indexes already used) and when 2FA was turned on; null / [] / null while off
+ *   (`backupCodes` is null too after importing a factor without codes).
+ * - `pending`: an enrolment waiting for its first code (with factors enabled: an addition that needs proof).
+ * - `failures` / `lastFailureAt`: consecutive failed attempts across every factor and the backup codes.
+ * - `devices`: browsers trusted to skip the second step (absent = none); see devices.ts.
+ */
+export interface TwoFactorRecord {
+  schema: 2;
+  factors: StoredFactor[];
+  backupCodes: string | null;
+  backupCodesUsed: number[];
+  enabledAt: number | null;
+  pending: PendingEnrollment | null;
+  failures: number;
+  lastFailureAt: number | null;
+  devices?: TrustedDevice[];
+}
+
+/** Most factors a user may hold. */
+export const MAX_FACTORS = 10;
+/** Largest learned clock offset a record may hold, in steps either way (the `totp.maxDriftSteps` option's ceiling). @internal */
+export const MAX_DRIFT_STEPS = 100;
+
+/** Longest key id in `encryption.keys` and in a stored record. @internal */
+export const MAX_KEY_ID_CHARS = 64;
+/** Longest TOTP step the service enrols with and reads back, in seconds: longer codes would stay valid for hours. @internal */
+export const MAX_TOTP_PERIOD_SECONDS = 3600;
+/** Longest `enrollmentTtlMs` the service accepts, and so the longest pending enrolment a record holds. @internal */
+export const MAX_ENROLLMENT_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** One trusted browser as stored: never the token, only its hash. */
+export interface TrustedDevice {
+  /** Random opaque id (16 bytes, base64url): what lists and revocation name. */
+  id: string;
+  /** base64url SHA-256 of the domain-separated (user id, token) pair; see `hashDeviceToken`. */
+  hash: string;
+  /** The caller's label, e.g. `'Firefox on Linux'`; `''` when none was given. */
+  label: string;
+  /** Epoch ms. */
+  createdAt: number;
+  /** Epoch ms; the token is `'expired'` from this moment on. */
+  expiresAt: number;
+  /** Epoch ms of the last accepted use, written at most once per `LAST_USED_RESOLUTION_MS` (1 hour). */
+  lastUsedAt?: number;
+}
