@@ -43,15 +43,27 @@ export function deviceMintOption(userId: string, options: unknown): DeviceMint |
   const { trustDevice } = optionsObject(options as { trustDevice?: unknown } | undefined, 'options');
   if (trustDevice === undefined) return undefined;
   const request = optionsObject(trustDevice as { label?: unknown; ttlMs?: unknown }, 'trustDevice');
-  const { label = '', ttlMs = DEFAULT_TRUSTED_DEVICE_TTL_MS } = request;
-  if (typeof label !== 'string' || label.length > MAX_DEVICE_LABEL_CHARS || !isStorable(label)) {
-    fail('INVALID_OPTION', 'trustDevice.label', `a string of at most ${MAX_DEVICE_LABEL_CHARS} characters without NUL or unpaired surrogates`, label);
-  }
+  const { label: asked = '', ttlMs = DEFAULT_TRUSTED_DEVICE_TTL_MS } = request;
+  if (typeof asked !== 'string') fail('INVALID_OPTION', 'trustDevice.label', 'a string (longer ones are cut to 128 characters)', asked);
+  // Cut, never refused: apps pass the User-Agent, which runs past 128 characters in common browsers, and a
+  // refusal here would come after the user typed a right code.
+  const label = truncateLabel(asked);
+  if (!isStorable(label)) fail('INVALID_OPTION', 'trustDevice.label', 'a string without NUL or unpaired surrogates', asked);
   if (typeof ttlMs !== 'number' || !Number.isInteger(ttlMs) || ttlMs < MIN_TRUSTED_DEVICE_TTL_MS || ttlMs > MAX_TRUSTED_DEVICE_TTL_MS) {
     fail('INVALID_OPTION', 'trustDevice.ttlMs', `an integer ${MIN_TRUSTED_DEVICE_TTL_MS}–${MAX_TRUSTED_DEVICE_TTL_MS} (milliseconds, at most 1 year)`, ttlMs);
   }
   const secret = randomBytes(TOKEN_BYTES);
   return { token: TOKEN_PREFIX + encodeBase64Url(secret), id: encodeBase64Url(randomBytes(DEVICE_ID_BYTES)), hash: hashDeviceToken(userId, secret), label, ttlMs };
+}
+
+/**
+ * `label` cut to {@link MAX_DEVICE_LABEL_CHARS} UTF-16 code units, one fewer when the cut would split a
+ * surrogate pair (an emoji is kept whole or dropped whole). @internal
+ */
+export function truncateLabel(label: string): string {
+  if (label.length <= MAX_DEVICE_LABEL_CHARS) return label;
+  const last = label.charCodeAt(MAX_DEVICE_LABEL_CHARS - 1);
+  return label.slice(0, last >= 0xd800 && last <= 0xdbff ? MAX_DEVICE_LABEL_CHARS - 1 : MAX_DEVICE_LABEL_CHARS);
 }
 
 /**

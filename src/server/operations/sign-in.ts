@@ -19,7 +19,10 @@ export type Verified =
 
 /** Options of {@link TwoFactor.verify}. */
 export interface VerifyOptions {
-  /** Trust this browser on success: a device token to keep in a cookie (see `verifyTrustedDevice`). */
+  /**
+   * Trust this browser on success: a device token to keep in a cookie (see `verifyTrustedDevice`).
+   * `label` (shown on the app's Security page, e.g. the User-Agent) is cut to 128 characters.
+   */
   trustDevice?: { label?: string; ttlMs?: number };
 }
 
