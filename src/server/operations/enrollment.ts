@@ -15,6 +15,7 @@ import type { TwoFactorRecord } from '../record/types.js';
 import { addFactor, type Added, type Addition } from './addition.js';
 import type { ServiceContext } from './context.js';
 import { assertUserId } from '../record/user-id.js';
+import { PENDING_SLOT } from '../record/seal.js';
 
 /** What {@link TwoFactor.beginEnrollment} returns: everything to show on the set-up page. */
 export interface Enrollment {
@@ -45,7 +46,7 @@ export async function beginEnrollment(ctx: ServiceContext, userIdInput: string, 
   // Built before anything is stored, so a name the URI cannot carry leaves the record untouched.
   const uri = buildOtpauthUri({ type: 'totp', secret, accountName, issuer: ctx.issuer, ...parameters });
   const shown = { secret: encodeBase32(secret), setupKey: formatSetupKey(secret), uri, qrSvg: renderQrSvg(uri) };
-  const sealed = await ctx.sealer.seal(secret, userId);
+  const sealed = await ctx.sealer.seal(secret, userId, PENDING_SLOT);
   return ctx.transact(userId, (stored, nowMs) => {
     // A user at the limit cannot confirm anything: refuse now rather than after they set up the app.
     assertRoomForFactor(stored?.record);
@@ -66,13 +67,14 @@ export async function confirmEnrollment(ctx: ServiceContext, userIdInput: string
     const { pending } = record;
     if (!pending) return { refused: refuse(operation, 'no-pending-enrollment') };
     if (nowMs >= pending.expiresAt) return { refused: refuse(operation, 'expired') };
-    const secret = await ctx.sealer.open(pending.secret, userId, 'record.pending.secret');
+    const secret = await ctx.sealer.open(pending.secret, userId, PENDING_SLOT, 'record.pending.secret');
     const step = matchNewTotp(secret, pending, typed, nowMs, ctx.window);
     if (step < 0) return { refused: counted(ctx, record, nowMs, operation, 'invalid', 'totp') };
     assertRoomForFactor(record);
     const { label, algorithm, digits, period } = pending;
-    // The confirming code's step: that code can never sign in afterwards.
-    const factor = { type: 'totp', label, secret: pending.secret, algorithm, digits, period, createdAt: nowMs, lastUsedAt: null, lastStep: step, driftSteps: 0 } as const;
+    // The confirming code's step: that code can never sign in afterwards. The secret is sealed again
+    // for the factor's own place once its id is drawn (addition.ts).
+    const factor = { type: 'totp', label, secret, algorithm, digits, period, createdAt: nowMs, lastUsedAt: null, lastStep: step, driftSteps: 0 } as const;
     return { factor, reset: { pending: null } };
   });
 }

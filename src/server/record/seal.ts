@@ -1,6 +1,7 @@
 // Secrets at rest: AES-256-GCM through WebCrypto (crypto.subtle), so the server entry runs on Node, Deno,
-// Bun and edge workers alike. The user id is bound as additional data, so a ciphertext only opens for the
-// user it was sealed for.
+// Bun and edge workers alike. The user id and the secret's place in the record (its factor, or the pending
+// enrolment) are bound as additional data, so a ciphertext only opens where it was sealed. Secrets sealed
+// by 0.2 bound the user alone (no `v`): they still open, and are sealed again on the record's next write.
 import { TwoFactorError } from '../../errors.js';
 import { fail } from '../../internal/assert.js';
 import { randomBytes } from '../../internal/random.js';
@@ -28,17 +29,27 @@ export interface EncryptionOptions {
 export const KEY_BYTES = 32;
 const IV_BYTES = 12; // 96 bits, the GCM nonce size NIST SP 800-38D recommends
 
+/**
+ * Where a sealed secret sits in the record: a factor's id, or {@link PENDING_SLOT}. It is part of the
+ * associated data, so a ciphertext moved to another place does not open. @internal
+ */
+export type SealSlot = string;
+/** The slot of the pending enrolment's secret (factor ids are `f_` and 10 characters, so never this). @internal */
+export const PENDING_SLOT = 'pending';
+
 /** Seals and opens secrets for one service instance; imports each CryptoKey once. @internal */
 export interface Sealer {
-  seal(secret: Uint8Array, userId: string): Promise<SealedSecret>;
-  open(sealed: SealedSecret, userId: string, field: string): Promise<Uint8Array>;
-  /** True when a stored secret should be sealed again (in the clear while a key is configured, or under an old key). */
+  seal(secret: Uint8Array, userId: string, slot: SealSlot): Promise<SealedSecret>;
+  open(sealed: SealedSecret, userId: string, slot: SealSlot, field: string): Promise<Uint8Array>;
+  /** True when a stored secret should be sealed again (in the clear while a key is configured, under an old key, or bound to the user alone). */
   stale(sealed: SealedSecret): boolean;
 }
 
 const encoder = new TextEncoder();
-// The purpose prefix keeps these ciphertexts from being confused with anything else sealed under the same key.
-const additionalData = (userId: string): Uint8Array<ArrayBuffer> => encoder.encode(`two-factor:v1:${userId}`);
+// The purpose prefix keeps these ciphertexts from being confused with anything else sealed under the same
+// key. v2 puts the slot first: it holds no ':', so no (slot, user) pair encodes like another.
+const additionalData = (sealed: { v?: 2 }, userId: string, slot: SealSlot): Uint8Array<ArrayBuffer> =>
+  encoder.encode(sealed.v === 2 ? `two-factor:v2:${slot}:${userId}` : `two-factor:v1:${userId}`);
 
 /** Validates `encryption` and returns the sealer for it (or the in-the-clear one). @internal */
 export function createSealer(options: EncryptionOptions | undefined): Sealer {
@@ -62,13 +73,14 @@ export function createSealer(options: EncryptionOptions | undefined): Sealer {
   };
 
   return {
-    async seal(secret, userId) {
+    async seal(secret, userId, slot) {
       const iv = new Uint8Array(randomBytes(IV_BYTES));
       const key = await cryptoKey(current, raw.get(current)!);
-      const ct = new Uint8Array(await subtle.encrypt({ name: 'AES-GCM', iv, additionalData: additionalData(userId) }, key, new Uint8Array(secret)));
-      return { alg: 'A256GCM', kid: current, iv: encodeBase64Url(iv), ct: encodeBase64Url(ct) };
+      const additional = additionalData({ v: 2 }, userId, slot);
+      const ct = new Uint8Array(await subtle.encrypt({ name: 'AES-GCM', iv, additionalData: additional }, key, new Uint8Array(secret)));
+      return { alg: 'A256GCM', kid: current, iv: encodeBase64Url(iv), ct: encodeBase64Url(ct), v: 2 };
     },
-    async open(sealed, userId, field) {
+    async open(sealed, userId, slot, field) {
       if (sealed.alg === 'none') {
         if (allowPlaintext) return decodeBase32(sealed.secret);
         // Only a database writer (or a record from before encryption) puts a clear secret here.
@@ -83,17 +95,17 @@ export function createSealer(options: EncryptionOptions | undefined): Sealer {
         const ct = decodeBase64Url(sealed.ct);
         // A non-canonical encoding was not written by seal(): tampered, like a tag that does not verify.
         if (!iv || !ct) throw new Error('non-canonical base64url');
-        const plain = await subtle.decrypt({ name: 'AES-GCM', iv, additionalData: additionalData(userId) }, key, ct);
+        const plain = await subtle.decrypt({ name: 'AES-GCM', iv, additionalData: additionalData(sealed, userId, slot) }, key, ct);
         return new Uint8Array(plain);
       } catch (cause) {
         throw new TwoFactorError(
           'DECRYPTION_FAILED',
-          `"${field}" must be sealed for this user under key "${sealed.kid}", got a ciphertext that does not authenticate`,
+          `"${field}" must be sealed for this user and this place under key "${sealed.kid}", got a ciphertext that does not authenticate`,
           { cause },
         );
       }
     },
-    stale: (sealed) => sealed.alg === 'none' || sealed.kid !== current,
+    stale: (sealed) => sealed.alg === 'none' || sealed.kid !== current || sealed.v !== 2,
   };
 }
 
@@ -113,7 +125,7 @@ const plainSealer: Sealer = {
   async seal(secret) {
     return { alg: 'none', secret: encodeBase32(secret) };
   },
-  async open(sealed, _userId, field) {
+  async open(sealed, _userId, _slot, field) {
     if (sealed.alg === 'none') return decodeBase32(sealed.secret);
     throw new TwoFactorError('DECRYPTION_FAILED', `"encryption" must be configured to open "${field}" (sealed under key "${sealed.kid}"), got undefined`);
   },

@@ -8,10 +8,12 @@ export const RECORD_SCHEMA = 2;
 /**
  * A secret as stored: in the clear (base32) when no `encryption` is configured, otherwise
  * AES-256-GCM sealed with the key `kid` (`iv` 12 bytes and `ct` = ciphertext‖16-byte tag, both base64url).
+ * `v: 2` (since 0.3): the associated data names the user and the secret's place (its factor id, or the
+ * pending enrolment); absent (0.2): the user alone, sealed again as `v: 2` on the record's next write.
  */
 export type SealedSecret =
   | { alg: 'none'; secret: string }
-  | { alg: 'A256GCM'; kid: string; iv: string; ct: string };
+  | { alg: 'A256GCM'; kid: string; iv: string; ct: string; v?: 2 };
 
 /** The TOTP parameters a secret was enrolled with; kept per secret so changing the service's options never breaks enrolled users. */
 export interface TotpParameters {
