@@ -34,7 +34,7 @@ export interface VerifyOptions {
  */
 export async function verify(ctx: ServiceContext, userIdInput: string, code: string, options?: VerifyOptions): Promise<Verified> {
   const userId = assertUserId(userIdInput);
-  const mint = deviceMintOption(userId, options);
+  const mint = deviceMintOption(userId, options, ctx.sealer.devices);
   const typed = readCode(code);
   const outcome = await ctx.transact(userId, async (stored, nowMs): Promise<Decision<Verified | { charged: BackupCharge }>> => {
     const record = stored?.record;

@@ -110,8 +110,13 @@ export const MAX_ENROLLMENT_TTL_MS = 24 * 60 * 60 * 1000;
 export interface TrustedDevice {
   /** Random opaque id (16 bytes, base64url): what lists and revocation name. */
   id: string;
-  /** base64url SHA-256 of the domain-separated (user id, token) pair; see `hashDeviceToken`. */
+  /**
+   * base64url hash of the domain-separated (user id, token) pair: HMAC-SHA-256 under the device key
+   * derived from encryption key `kid` when `kid` is set, else SHA-256 (0.2, or no encryption).
+   */
   hash: string;
+  /** The encryption key whose derived key the hash is keyed with (since 0.3, under encryption). */
+  kid?: string;
   /** The caller's label, e.g. `'Firefox on Linux'`; `''` when none was given. */
   label: string;
   /** Epoch ms. */
