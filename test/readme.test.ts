@@ -109,7 +109,7 @@ console.log(JSON.stringify({ confirmed: confirmed.ok, sealedUnder, status: statu
   });
 
   it('names no issue number and no file outside the repository; every relative link resolves', () => {
-    for (const file of ['README.md', 'CONTRIBUTING.md', 'CHANGELOG.md', 'docs/security.md', 'docs/details.md', 'docs/design.md', 'docs/performance.md', 'docs/hmac-on-noble.md']) {
+    for (const file of ['README.md', 'CONTRIBUTING.md', 'CHANGELOG.md', 'docs/security.md', 'docs/details.md', 'docs/design.md', 'docs/performance.md', 'docs/hmac-on-noble.md', 'docs/architecture.md']) {
       const text = readFileSync(join(root, file), 'utf8');
       expect(text, file).not.toMatch(/\bissues? #?\d+|#\d{1,3}\b(?![\d.])/i);
       expect(text, file).not.toMatch(/shared\/|API\.md|\.\.\//);
