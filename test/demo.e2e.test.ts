@@ -512,17 +512,18 @@ describe('demo app in headless Chromium', () => {
     await andWait(button('Enable'));
     expect(path()).toBe('/settings/security/2fa/setup');
 
-    // Ten minutes on, Enable asks for the password again. Wrong passwords: three without a wait, then 1 s,
-    // 2 s, … in this session; a wait refuses even the right one.
+    // Ten minutes on, Enable asks for the password again. Wrong passwords: five without a wait (the account's
+    // sign-in budget, which the right password at sign-in reset), then 1 s, 2 s, …; a wait refuses even the
+    // right one.
     advance(PAST_CONFIRMATION_MS);
     await go('/settings/security');
     await andWait(button('Enable'));
     expect(path()).toBe('/confirm-password');
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 5; i++) {
       await confirmPassword(`wrong password ${i}`);
       expect(await alerts()).toBe('That password is incorrect.');
     }
-    await confirmPassword('wrong password 3');
+    await confirmPassword('wrong password 5');
     expect(await alerts()).toBe('That password is incorrect. Too many attempts. Try again in 1 second.');
     await confirmPassword();
     expect(path()).toBe('/confirm-password');

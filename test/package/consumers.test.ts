@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildIfMissing, installOffline, packTarball, root, run } from '../support/pack.js';
+import { buildIfMissing, installFresh, packTarball, root, run } from '../support/pack.js';
 
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   name: string;
@@ -49,7 +49,7 @@ beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'two-factor-consumers-'));
   const tarball = packTarball(work);
   app = join(work, 'app');
-  installOffline(app, [tarball]);
+  installFresh(app, [tarball]);
 });
 
 afterAll(() => {

@@ -23,8 +23,6 @@ export function createSessions({ now, max, trustProxy }) {
       passwordConfirmedAt: null,
       verifiedAt: null,
       trustedDeviceId: null,
-      confirmFailures: 0,
-      confirmBlockedUntil: 0,
       flash: null,
       enrollment: null,
       backupCodes: null,
