@@ -83,7 +83,7 @@ async function commitFactor(
   const id = newFactorId(record.factors);
   // Sealed for this factor's place: the pending enrolment's ciphertext would not open here. Beside an older
   // factor, the new one starts on probation (docs/security.md, "Probation").
-  const factor = { ...addition.factor, id, secret: await ctx.sealer.seal(addition.factor.secret, userId, id), ...probationOf(!first, nowMs, ctx.probationMs) } as StoredFactor;
+  const factor = { id, ...addition.factor, secret: await ctx.sealer.seal(addition.factor.secret, userId, id), ...probationOf(!first, nowMs, ctx.probationMs) } as StoredFactor;
   const next = { ...withFactorAdded(base, factor, nowMs, hashed), ...addition.reset, failures: 0, lastFailureAt: null };
   const events: EventBody[] = [
     ...(first ? [{ type: 'enabled' as const, replaced: false }] : []),
