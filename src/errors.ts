@@ -51,6 +51,7 @@ export class TwoFactorError extends Error {
   readonly code: TwoFactorErrorCode;
 
   /**
+   * An error with a stable `code`; thrown by the library, constructed by hand only in tests and adapters.
    * @param code - the stable error code
    * @param message - human-readable text naming the offending field
    * @param options - standard `ErrorOptions` (`cause`)

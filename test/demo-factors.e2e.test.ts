@@ -28,6 +28,7 @@ let logs: string[];
 const TOKEN_SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBV';
 let firstApp = '';
 let secondApp = '';
+let backupCodes: string[] = [];
 
 beforeAll(async () => {
   run = await startDemoInChromium('demo-factors', () => nowMs, ARTIFACTS);
@@ -81,7 +82,48 @@ describe('several second factors in the demo', () => {
     await field('Enter the 6-digit code from your app').fill(oathtoolTotp(firstApp, nowMs));
     await andWait(button('Verify & Enable'));
     expect(path()).toBe('/settings/security/2fa/backup-codes');
+    backupCodes = await page.locator('#backup-codes code').allInnerTexts();
+    expect(backupCodes).toHaveLength(10);
     await go('/settings/security');
+    expect(await factorNames()).toEqual(['Authenticator app']);
+  });
+
+  // The takeover of issue 22: a password and a backup code add an attacker's app, whose codes then remove the
+  // owner's. Older factors outrank newer ones (docs/security.md, "Probation").
+  it("an app added with a backup code as proof is on probation: its code cannot remove the first app, turn 2FA off or replace the backup codes; the first app's code removes it at once", async () => {
+    await field('Name of the new app').fill('New phone');
+    await andWait(button('Add another app'));
+    const newApp = await secretFromQr('02-probation-app-qr');
+    nextStep();
+    await field('Code from the new app').fill(oathtoolTotp(newApp, nowMs));
+    await field('Code to confirm it is you (app)').fill(backupCodes[0]!);
+    await andWait(button('Add app'));
+    expect(path()).toBe('/settings/security');
+    expect(await factorNames()).toEqual(['Authenticator app', 'New phone']);
+    const added = logs.filter((line) => line.startsWith('[2fa] factor-added ')).at(-1)!;
+    expect(JSON.parse(added.slice(added.indexOf('{'))).proof).toBe('backup-code');
+
+    // A refusal for probation spends nothing, so the new app's one code is tried on all three.
+    nextStep();
+    const newCode = oathtoolTotp(newApp, nowMs);
+    const probation = 'This method was added recently; it can remove older methods, turn off two-factor authentication or replace the backup codes in 72 hours. Use an older method or wait.';
+    await field('Code to remove Authenticator app').fill(newCode);
+    await andWait(button('Remove Authenticator app'));
+    expect(await alerts()).toBe(probation);
+    expect(await factorNames()).toEqual(['Authenticator app', 'New phone']);
+    await shot('02-probation-refused');
+    await field('Code from your app to regenerate backup codes').fill(newCode);
+    await andWait(button('Regenerate backup codes'));
+    expect(await alerts()).toBe(probation);
+    await field('Code from your app to disable two-factor authentication').fill(newCode);
+    await andWait(button('Disable 2FA'));
+    expect(await alerts()).toBe(probation);
+    expect((await demo.twoFactor.status(DEMO_USER.id)).state).toBe('enabled');
+    expect(await page.locator('#backup-codes-left').innerText()).toBe('Backup codes left: 9.');
+
+    await field('Code to remove New phone').fill(oathtoolTotp(firstApp, nowMs));
+    await andWait(button('Remove New phone'));
+    expect(await alerts()).toBe('');
     expect(await factorNames()).toEqual(['Authenticator app']);
   });
 
@@ -154,23 +196,24 @@ describe('several second factors in the demo', () => {
     expect(logs.join('\n')).not.toContain(TOKEN_SECRET);
   });
 
-  it('removing a factor, like disabling, needs a password typed in the last 10 minutes (removing them one by one turns 2FA off)', async () => {
+  it('removing a factor, like disabling, needs a second factor verified in the last 10 minutes (removing them one by one turns 2FA off)', async () => {
     const [, , , c3, c4] = oathHotp(TOKEN_SECRET, 0, 5);
     await field('Authentication code').fill(c3!);
     await andWait(button('Verify'));
     expect(path()).toBe('/account');
-    // A session left open past the confirmation window (an unlocked computer, a stolen cookie).
+    // A session left open past the window (an unlocked computer, a stolen cookie).
     nowMs += 11 * 60_000;
     await go('/settings/security');
     await field('Code to remove Pixel').fill(oathtoolTotp(secondApp, nowMs));
     await andWait(button('Remove Pixel'));
-    expect(path()).toBe('/confirm-password');
+    expect(path()).toBe('/confirm-code');
     await go('/settings/security');
     expect(await factorNames()).toEqual(['Pixel', 'YubiKey 5']);
-    await go('/confirm-password?next=%2Fsettings%2Fsecurity%2Ffactors%2Fremove');
-    await field('Password').fill(DEMO_USER.password);
-    await andWait(button('Confirm password'));
+    await go('/confirm-code?next=%2Fsettings%2Fsecurity%2Ffactors%2Fremove');
+    await field('Code').fill(oathtoolTotp(secondApp, nowMs));
+    await andWait(button('Confirm'));
     expect(path()).toBe('/settings/security');
+    // The token's own code removes it (and Pixel, older than the token, could too).
     await field('Code to remove YubiKey 5').fill(c4!);
     await andWait(button('Remove YubiKey 5'));
     expect(await factorNames()).toEqual(['Pixel']);

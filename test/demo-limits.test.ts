@@ -169,6 +169,58 @@ describe('demo: password guessing on POST /login', () => {
   });
 });
 
+describe('demo: password guessing on POST /confirm-password', () => {
+  /** Signed in (2FA off): the session cookie and a CSRF token of the confirm page. */
+  async function signedIn(demo: Demo): Promise<{ cookie: string; csrf: string }> {
+    const { email, password } = server.DEMO_USER;
+    const reply = await signIn(demo, email, password);
+    expect(reply.status).toBe(303);
+    const cookie = String(reply.headers['set-cookie']).split(';')[0]!;
+    const page = await http(demo, 'GET', '/confirm-password?next=%2Fsettings%2Fsecurity%2F2fa%2Fenable', { cookie });
+    return { cookie, csrf: /name="_csrf" value="([^"]+)"/.exec(page.body)![1]! };
+  }
+  const next = '/settings/security/2fa/enable';
+
+  it('30 wrong passwords 61 s apart meet a 429 at the same attempt as on /login: one budget per account', async () => {
+    const login = await startDemo();
+    const loginStatuses: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      login.clock.now += 61_000;
+      loginStatuses.push((await signIn(login.demo, server.DEMO_USER.email, `wrong ${i}`)).status);
+    }
+    const firstLogin429 = loginStatuses.indexOf(429);
+    expect(firstLogin429).toBe(12); // the 13th
+
+    const { demo, clock } = await startDemo();
+    const { cookie, csrf } = await signedIn(demo);
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      clock.now += 61_000;
+      statuses.push((await http(demo, 'POST', '/confirm-password', { cookie, form: { _csrf: csrf, next, password: `wrong ${i}` } })).status);
+    }
+    expect(statuses.indexOf(429)).toBe(firstLogin429);
+    expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
+  });
+
+  it('wrong passwords on the confirm page slow /login for that account, and /login failures slow the confirm page', async () => {
+    const { demo } = await startDemo();
+    const { email, password } = server.DEMO_USER;
+    const { cookie, csrf } = await signedIn(demo);
+    for (let i = 0; i < 8; i++) await http(demo, 'POST', '/confirm-password', { cookie, form: { _csrf: csrf, next, password: `wrong ${i}` } });
+    // From another address, so only the account's budget can refuse it.
+    const refused = await signIn(demo, email, password, '127.0.0.2');
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+
+    const other = await startDemo();
+    const session = await signedIn(other.demo);
+    for (let i = 0; i < 8; i++) await signIn(other.demo, email, `wrong ${i}`, '127.0.0.2');
+    const confirm = await http(other.demo, 'POST', '/confirm-password', { cookie: session.cookie, form: { _csrf: session.csrf, next, password } });
+    expect(confirm.status).toBe(429);
+    expect(confirm.headers['retry-after']).toBeDefined();
+  });
+});
+
 describe('demo: the session table', () => {
   it('cookieless requests that need no session create none; a flood of sign-in pages stays within the cap, keeping signed-in sessions', async () => {
     const { demo } = await startDemo({ maxSessions: 50 });

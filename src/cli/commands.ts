@@ -1,5 +1,5 @@
 // The commands of `two-factor`: each its help text, its options and what it runs.
-import { writeFileSync } from 'node:fs';
+import { closeSync, fchmodSync, fstatSync, openSync, writeSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
 import { encodeBase32, formatSetupKey } from '../base32.js';
 import { generateSecret } from '../secret.js';
@@ -8,6 +8,9 @@ import { generateTotp, verifyTotp } from '../totp.js';
 import { qrModules, renderQrSvg } from '../qr.js';
 import { generateBackupCodes } from '../backup-codes/codes.js';
 import { hashBackupCodes } from '../backup-codes/hash.js';
+import { encodeBase64Url } from '../internal/base64url.js';
+import { randomBytes } from '../internal/random.js';
+import { KEY_BYTES } from '../server/record/seal.js';
 import {
   noPositionals,
   optionalInt,
@@ -52,6 +55,20 @@ Prints a new secret from the operating system's CSPRNG.
       else if (format === 'setup-key') out(formatSetupKey(secret));
       else if (format === 'hex') out(Array.from(secret, (b) => b.toString(16).padStart(2, '0')).join(''));
       else throw new UsageError('"--format" must be base32, setup-key or hex');
+      return 0;
+    },
+  },
+  key: {
+    summary: 'generate a new encryption key for sealing secrets at rest',
+    usage: `two-factor key
+
+Prints a new AES-256 key for createTwoFactor({ encryption }): 32 bytes from the operating system's
+CSPRNG, base64url without padding (43 characters). Keep it with your other secrets (environment,
+secret manager), never in the database it protects.`,
+    options: {},
+    run(values, positionals) {
+      noPositionals('key', positionals);
+      out(encodeBase64Url(randomBytes(KEY_BYTES)));
       return 0;
     },
   },
@@ -147,7 +164,7 @@ without a secret, a new one is generated and printed on standard error, as "two-
       if (typeof values.out !== 'string') out(svg);
       else {
         try {
-          writeFileSync(values.out, svg + '\n');
+          writePrivate(values.out, svg + '\n');
         } catch (error) {
           const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
           throw new UsageError(`"--out" must be a file path that can be written (${reason})`);
@@ -177,6 +194,21 @@ never the codes) on a last line starting with "hash: ".
     },
   },
 };
+
+/**
+ * Writes `text` to `path` readable by its owner only (0600): a QR code of an otpauth URI holds the secret.
+ * An existing file is truncated and narrowed to 0600 before the text goes in; a device or pipe
+ * (`--out /dev/stdout`) keeps its mode.
+ */
+function writePrivate(path: string, text: string): void {
+  const fd = openSync(path, 'w', 0o600);
+  try {
+    if (fstatSync(fd).isFile()) fchmodSync(fd, 0o600);
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** Two module rows per text line with half blocks; light modules are drawn as spaces on a dark terminal's inverse. */
 function terminalQr(modules: boolean[][], margin: number): string {

@@ -7,6 +7,7 @@
 // does Reed–Solomon, placement and the ISO mask choice; the matrix is read back with its public `get(x, y)`.
 import { correction, generate, mode, type Mask, type Mode } from 'lean-qr';
 
+/** A QR error-correction level: about 7 % (L), 15 % (M), 25 % (Q) or 30 % (H) of the symbol can be restored. */
 export type QrErrorCorrection = 'L' | 'M' | 'Q' | 'H';
 
 /** A run of the data in one encoding mode: `bytes[start..end)` of the UTF-8 text. */

@@ -2,7 +2,7 @@
 // the throttle policy. WebCrypto only, no Node built-ins.
 export { type TwoFactor, createTwoFactor } from './service.js';
 export { type TwoFactorOptions, DEFAULT_ENROLLMENT_TTL_MS, DEFAULT_MAX_DRIFT_STEPS, DEFAULT_HOTP_LOOK_AHEAD, DEFAULT_HOTP_SYNC_LOOK_AHEAD } from './options.js';
-export { type TwoFactorEvent, type TwoFactorOperation } from './types/events.js';
+export { type TwoFactorEvent, type TwoFactorOperation, type EventSink } from './types/events.js';
 export { type Failure, type FailureReason, type Method } from './types/failures.js';
 export { type FactorType } from './types/failures.js';
 export { type FactorInfo } from './record/factors.js';

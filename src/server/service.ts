@@ -96,7 +96,9 @@ export interface TwoFactor {
    * With `trustDevice`, a success also trusts this browser: `trustedDevice.token` (256 random bits, shown
    * this once; only its hash is stored, in the same compare-and-set that consumes the code) for a cookie,
    * valid `ttlMs` (default 30 days, 1 s – 1 year). At most 20 devices per user; the oldest is dropped.
-   * Throws `INVALID_OPTION` naming `trustDevice.label` (≤ 128 characters) or `trustDevice.ttlMs` before any store access.
+   * A `trustDevice.label` longer than 128 characters is cut to 128 (never splitting a surrogate pair), so a
+   * User-Agent of any length can serve. Throws `INVALID_OPTION` naming `trustDevice.label` (not a string, or
+   * with NUL or an unpaired surrogate) or `trustDevice.ttlMs` before any store access.
    */
   verify(userId: string, code: string, opts?: VerifyOptions): Promise<Verified>;
   /**

@@ -6,7 +6,7 @@ import type { EventBody, EventSink, TwoFactorEvent } from './types/events.js';
 import type { Decide, ServiceContext, ServiceSettings } from './operations/context.js';
 import { parseRecord } from './record/parse.js';
 import type { SealedSecret, TwoFactorRecord } from './record/types.js';
-import type { Sealer } from './record/seal.js';
+import { PENDING_SLOT, type Sealer } from './record/seal.js';
 import type { StoredRecord, TwoFactorStore } from './record/store.js';
 import { pruneDevices } from './record/devices.js';
 
@@ -75,12 +75,12 @@ async function writeRecord(store: TwoFactorStore, userId: string, expectedVersio
 
 /** Moves secrets sealed in the clear or under an old key to the current key: every write rotates. */
 async function reseal(sealer: Sealer, record: TwoFactorRecord, userId: string): Promise<TwoFactorRecord> {
-  const again = async (secret: SealedSecret, field: string): Promise<SealedSecret> =>
-    sealer.stale(secret) ? sealer.seal(await sealer.open(secret, userId, field), userId) : secret;
+  const again = async (secret: SealedSecret, slot: string, field: string): Promise<SealedSecret> =>
+    sealer.stale(secret) ? sealer.seal(await sealer.open(secret, userId, slot, field), userId, slot) : secret;
   if (!record.factors.some((factor) => sealer.stale(factor.secret)) && !(record.pending && sealer.stale(record.pending.secret))) return record;
   const factors = [];
-  for (const [i, factor] of record.factors.entries()) factors.push({ ...factor, secret: await again(factor.secret, `record.factors.${i}.secret`) });
-  const pending = record.pending && { ...record.pending, secret: await again(record.pending.secret, 'record.pending.secret') };
+  for (const [i, factor] of record.factors.entries()) factors.push({ ...factor, secret: await again(factor.secret, factor.id, `record.factors.${i}.secret`) });
+  const pending = record.pending && { ...record.pending, secret: await again(record.pending.secret, PENDING_SLOT, 'record.pending.secret') };
   return { ...record, factors, pending };
 }
 

@@ -11,6 +11,7 @@ import { assertUserId } from '../server/record/user-id.js';
  * counts returned rows and never depends on `rowCount` (pg) versus `affectedRows` (PGlite).
  */
 export interface PostgresClient {
+  /** Runs `text` with `$1`… bound to `values`; resolves to the returned rows. */
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 

@@ -10,13 +10,17 @@ import { assertUserId } from '../server/record/user-id.js';
  * so does any synchronous driver with the same `prepare().run()/.get()` shape.
  */
 export interface SqliteDatabase {
+  /** Compiles one SQL statement. */
   prepare(sql: string): SqliteStatement;
+  /** Runs SQL without parameters (the store's `migrate`). */
   exec(sql: string): unknown;
 }
 
 /** A prepared statement as better-sqlite3 returns it: `run` reports the changed rows, `get` the first row. */
 export interface SqliteStatement {
+  /** Runs the statement with `params`; `changes` is how many rows it inserted, updated or deleted. */
   run(...params: unknown[]): { changes: number | bigint };
+  /** Runs the statement with `params` and returns its first row (undefined when there is none). */
   get(...params: unknown[]): unknown;
 }
 

@@ -7,17 +7,25 @@ import { enabledRecord, pendingRecord } from './contract-records.js';
 
 /** The matchers of `expect` the suite uses (vitest's and jest's `expect` both provide them). */
 export interface ContractMatchers {
+  /** Passes when the value is `expected` (`Object.is`). */
   toBe(expected: unknown): void;
+  /** Passes when the value deeply equals `expected`. */
   toEqual(expected: unknown): void;
+  /** Passes when the value is `null`. */
   toBeNull(): void;
+  /** Passes when the value's `length` is `length`. */
   toHaveLength(length: number): void;
+  /** The same matchers, negated. */
   readonly not: ContractMatchers;
 }
 
 /** The test runner's functions, e.g. `import { describe, it, expect } from 'vitest'`. */
 export interface ContractTestApi {
+  /** Groups the tests registered in `body` under `name`. */
   describe(name: string, body: () => void): void;
+  /** Registers one test; `body` resolves when it passed and rejects (or throws) when it failed. */
   it(name: string, body: () => Promise<void>): void;
+  /** Starts an assertion on `actual`. */
   expect(actual: unknown): ContractMatchers;
 }
 

@@ -2,7 +2,7 @@
 // codes checked against oathtool, URIs parsed back, QR codes decoded back, backup-code hashes verified,
 // secrets taken from stdin and the environment, and bad input answered with one line and no stack trace.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,8 @@ import { decodeBase32 } from '../../src/base32.js';
 import { verifyBackupCode } from '../../src/backup-codes/hash.js';
 import { qrModules } from '../../src/qr.js';
 import { parseOtpauthUri } from '../../src/uri/parse.js';
+import { generateTotp } from '../../src/index.js';
+import { createTwoFactor, MemoryStore } from '../../src/server/index.js';
 import { buildIfMissing, root } from '../support/pack.js';
 import { decodeWithJsqr, decodeWithZxing, rasterise, type Raster } from '../support/qr-decode.js';
 
@@ -61,7 +63,7 @@ const read = (raster: Raster) => {
   return { jsqr: jsqr && new TextDecoder().decode(jsqr), zxing: zxing?.map((b) => new TextDecoder().decode(b)) };
 };
 
-const COMMANDS = ['secret', 'code', 'verify', 'uri', 'qr', 'backup-codes'];
+const COMMANDS = ['secret', 'key', 'code', 'verify', 'uri', 'qr', 'backup-codes'];
 
 describe('help', () => {
   it('--help lists every command and the exit statuses; --version prints the package version', () => {
@@ -87,6 +89,7 @@ describe('help', () => {
     expect(cli([command, '-h']).stdout).toBe(r.stdout);
     const expectedOptions: Record<string, string[]> = {
       secret: ['--bytes', '--format'],
+      key: ['32 bytes', 'base64url'],
       code: ['--secret-env', '--secret-stdin', '--secret', 'TWO_FACTOR_SECRET', '--algorithm', '--digits', '--period', '--counter', '--time'],
       verify: ['--window', '--look-ahead', '--secret-stdin', '--time'],
       uri: ['--account', '--issuer', '--image', '--secret-env', '--period'],
@@ -113,6 +116,31 @@ describe('secret', () => {
     const key = cli(['secret', '--format', 'setup-key', '--bytes', '16']).stdout.trim();
     expect(key).toMatch(/^([A-Z2-7]{4} ){6}[A-Z2-7]{2}$/);
     expect(decodeBase32(key)).toHaveLength(16);
+  });
+});
+
+describe('key', () => {
+  it('prints a new 32-byte key, base64url without padding, a different one each time', () => {
+    const a = cli(['key']);
+    const b = cli(['key']);
+    expect(a).toMatchObject({ status: 0, stderr: '' });
+    expect(a.stdout).toMatch(/^[A-Za-z0-9_-]{43}\n$/);
+    expect(Buffer.from(a.stdout.trim(), 'base64url')).toHaveLength(32);
+    expect(Buffer.from(a.stdout.trim(), 'base64url').toString('base64url')).toBe(a.stdout.trim()); // canonical: no stray bits
+    expect(b.stdout).not.toBe(a.stdout);
+    expect(cli(['key', 'extra']).status).toBe(2);
+  });
+
+  it('the key seals secrets: createTwoFactor takes it, and a service without it cannot open them', async () => {
+    const key = new Uint8Array(Buffer.from(cli(['key']).stdout.trim(), 'base64url'));
+    const store = new MemoryStore();
+    const twoFactor = createTwoFactor({ store, issuer: 'Test', encryption: { keys: { k1: key }, current: 'k1' } });
+    const { secret } = await twoFactor.beginEnrollment('alice', { accountName: 'alice@example.com' });
+    expect(await twoFactor.confirmEnrollment('alice', generateTotp(secret))).toMatchObject({ ok: true });
+    expect(JSON.stringify((await store.get('alice'))!.record)).not.toContain(secret);
+    const other = new Uint8Array(Buffer.from(cli(['key']).stdout.trim(), 'base64url'));
+    const wrong = createTwoFactor({ store, issuer: 'Test', encryption: { keys: { k1: other }, current: 'k1' } });
+    await expect(wrong.verify('alice', generateTotp(secret, { now: Date.now() + 30_000 }))).rejects.toMatchObject({ code: 'DECRYPTION_FAILED' });
   });
 });
 
@@ -338,6 +366,18 @@ describe('qr', () => {
     expect(read(rasterise(readFileSync(file, 'utf8'), 400))).toEqual({ jsqr: uri, zxing: [uri] });
   });
 
+  it('--out writes the file readable by its owner only (0600), also over an existing 0644 file', () => {
+    const fresh = join(work, 'private-new.svg');
+    expect(cli(['qr', 'otpauth://totp/a?secret=JBSWY3DPEHPK3PXP', '--out', fresh]).status).toBe(0);
+    expect(statSync(fresh).mode & 0o777).toBe(0o600);
+    const existing = join(work, 'private-old.svg');
+    writeFileSync(existing, 'x'.repeat(100_000), { mode: 0o644 });
+    chmodSync(existing, 0o644);
+    expect(cli(['qr', 'otpauth://totp/a?secret=JBSWY3DPEHPK3PXP', '--out', existing]).status).toBe(0);
+    expect(statSync(existing).mode & 0o777).toBe(0o600);
+    expect(readFileSync(existing, 'utf8')).toMatch(/^<svg[^]*<\/svg>\n$/); // the old, longer content is gone
+  });
+
   it.each([[[], 2], [['--margin', '1'], 1], [['--level', 'H'], 2]] as const)('--terminal %j reads back as the module matrix', (extra, margin) => {
     const text = 'otpauth://totp/alice?secret=JBSWY3DPEHPK3PXP';
     const r = cli(['qr', text, '--terminal', ...extra]);
@@ -438,7 +478,7 @@ describe('bad input: exit status ≠ 0, one line on stderr, no stack trace, no s
   const bad = 'JBSWY3DPEHPK3PX1'; // '1' is not base32
   const cases: [string, string[], { env?: Record<string, string>; input?: string }, RegExp][] = [
     // The unknown command is not repeated: it may be a secret pasted in the wrong place.
-    ['unknown command', ['frobnicate'], {}, /unknown command, expected one of secret, code, verify, uri, qr, backup-codes/],
+    ['unknown command', ['frobnicate'], {}, /unknown command, expected one of secret, key, code, verify, uri, qr, backup-codes/],
     ['a secret in place of the command', [SECRET], {}, /unknown command/],
     ['--secret=… before the command', [`--secret=${SECRET}`, 'code'], {}, /unknown command/],
     ['an Object.prototype name as the command', ['toString'], {}, /unknown command/],

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildIfMissing, installOffline, packTarball, root, run } from '../support/pack.js';
+import { buildIfMissing, installFresh, packTarball, root, run } from '../support/pack.js';
 
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   name: string;
@@ -54,9 +54,9 @@ beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'two-factor-consumers-'));
   const tarball = packTarball(work);
   app = join(work, 'app');
-  installOffline(app, [tarball]);
+  installFresh(app, [tarball]);
   // kysely and drizzle-orm, the peers of two entries, linked from this repository's node_modules (an app
-  // using those entries has them; npm would need the registry's metadata to add them here).
+  // using those entries has them; optional peers are not installed with the package).
   for (const peer of ['kysely', 'drizzle-orm']) symlinkSync(join(root, 'node_modules', peer), join(app, 'node_modules', peer), 'dir');
 });
 

@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeBase32 } from '../../src/base32.js';
 import { parseOtpauthUri } from '../../src/uri/parse.js';
 import { isNodeBuiltin, moduleSpecifiers, nodeOnlyReferences } from '../support/browser-bundle.js';
-import { buildIfMissing, installOffline, packTarball, root, run } from '../support/pack.js';
+import { buildIfMissing, installFresh, packTarball, root, run } from '../support/pack.js';
 
 const dist = join(root, 'dist');
+const NAME = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string }).name;
 const rfc6238 = JSON.parse(readFileSync(join(root, 'vectors/rfc6238.json'), 'utf8')) as {
   secrets: Record<string, { base32: string }>;
   vectors: { time: number; algorithm: string; totp: string }[];
@@ -72,10 +73,10 @@ describe('the built core has no Node built-ins', () => {
 });
 
 describe('the packed tarball', () => {
-  it('installs offline into a fresh project; require() and import() both print the RFC 6238 codes', () => {
+  it('installs into a fresh project with a cold npm cache; require() and import() both print the RFC 6238 codes', () => {
     const app = join(work, 'app');
-    // Dependencies come from the npm cache: no network in tests.
-    installOffline(app, [tarball], { name: 'smoke-app' });
+    // Dependencies come from the registry through a cache of this install's own (as on a fresh machine).
+    installFresh(app, [tarball], { name: 'smoke-app' });
     const body = (lib: string) => `
       const secrets = ${JSON.stringify(Object.fromEntries(Object.entries(rfc6238.secrets).map(([a, s]) => [a, s.base32])))};
       const vectors = ${JSON.stringify(rfc6238.vectors.map(({ time, algorithm }) => ({ time, algorithm })))};
@@ -94,6 +95,16 @@ describe('the packed tarball', () => {
     // The installed copy is the tarball's, not a link back into this checkout.
     expect(existsSync(join(app, 'node_modules/@inworkjobs/two-factor/dist/index.cjs'))).toBe(true);
     expect(existsSync(join(app, 'node_modules/@inworkjobs/two-factor/src'))).toBe(false);
+  });
+
+  it('installs as a user installs it (scripts allowed) without a warning naming this package', () => {
+    // npm 11 warns about every install script of a dependency "not yet covered by allowScripts":
+    // a `prepare`, `preinstall`, `install` or `postinstall` in the shipped package.json would be named.
+    const output = installFresh(join(work, 'plain-app'), [tarball], { name: 'plain-app' }, ['--loglevel=warn']);
+    expect(output).toMatch(/added \d+ packages?/);
+    expect(output.split('\n').filter((line) => line.includes(NAME))).toEqual([]);
+    const shipped = JSON.parse(readFileSync(join(work, 'plain-app/node_modules', NAME, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+    expect(Object.keys(shipped.scripts ?? {}).filter((s) => /^(pre|post)?(install|prepare)$/.test(s))).toEqual([]);
   });
 
   it('publint reports nothing and attw finds no problems (same tarball)', () => {

@@ -2,13 +2,13 @@
 // helpers to enrol users and look at what a store holds. No vitest import: the cross-process store
 // workers bundle this file.
 import { createTwoFactor, MemoryStore, type TwoFactor, type TwoFactorEvent, type TwoFactorOptions, type TwoFactorStore, type TwoFactorRecord, type StoredRecord } from '../../src/server/index.js';
-import { codeAt, ManualClock } from '../../src/testing/index.js';
+import { codeAt, FAST_BACKUP_CODE_COST, ManualClock } from '../../src/testing/index.js';
 
 // The library's own test helpers (what users get from `@inworkjobs/two-factor/testing`).
 export { ManualClock, codeAt };
 
-/** The cheapest scrypt cost hashBackupCodes accepts (1 MiB); production uses the default. */
-export const CHEAP_SCRYPT = { N: 1024, r: 8, p: 1 };
+/** The cheapest scrypt cost hashBackupCodes accepts (1 MiB), as users' suites get it from `/testing`; production uses the default. */
+export const CHEAP_SCRYPT = FAST_BACKUP_CODE_COST;
 /** 2026-01-01T00:00:00Z, the start of a 30 s step. */
 export const T0_MS = Date.UTC(2026, 0, 1);
 /** Five seconds into that step. */

@@ -1,7 +1,7 @@
 // The package as users get it: build dist/ when missing, `npm pack` it, install the tarball into a fresh
-// project from the npm cache (no network in tests).
-import { execFileSync, type ExecFileSyncOptions } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// project the way a user would, with its dependencies from the registry and an npm cache of its own.
+import { execFileSync, spawnSync, type ExecFileSyncOptions } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,14 +54,29 @@ export function buildIfMissing(): void {
 
 /** Packs the package into `destination` and returns the tarball's path. */
 export function packTarball(destination: string): string {
-  // --ignore-scripts: dist/ is built already; a `prepare` build here would only repeat it.
+  // --ignore-scripts: dist/ is built already (the package has no pack-time build script either).
   const packed = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', destination])) as { filename: string }[];
   return join(destination, packed[0]!.filename);
 }
 
-/** Creates `dir` as a fresh project and installs `specs` (tarball paths, `name@version`) offline. */
-export function installOffline(dir: string, specs: string[], packageJson: Record<string, unknown> = {}): void {
+/**
+ * Creates `dir` as a fresh project and installs `specs` (tarball paths, `name@version`) as a user would:
+ * dependencies come from the registry, through an npm cache made for this install and deleted after it,
+ * so the result never depends on what an earlier install left in `~/.npm` (a fresh machine has nothing
+ * there). Returns npm's output (stdout and stderr), for checks on its warnings.
+ */
+export function installFresh(dir: string, specs: string[], packageJson: Record<string, unknown> = {}, npmArgs: string[] = ['--ignore-scripts']): string {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer-app', version: '1.0.0', private: true, ...packageJson }, null, 2));
-  run('npm', ['install', ...specs, '--offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: dir });
+  const cache = mkdtempSync(join(tmpdir(), 'two-factor-npm-cache-'));
+  try {
+    const args = ['install', ...specs, '--cache', cache, '--prefer-online', '--no-audit', '--no-fund', ...npmArgs];
+    // 2>&1 through a shell would hide the exit status; spawn with both streams kept instead.
+    const result = spawnSync('npm', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', npm_config_cache: cache } });
+    const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+    if (result.status !== 0) throw new Error(`npm ${args.join(' ')} exited ${result.status}:\n${output}`);
+    return output;
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
+  }
 }

@@ -1,6 +1,7 @@
 // Turning 2FA on (`beginEnrollment` → the QR code → `confirmEnrollment` → the backup codes, shown once),
 // minting new backup codes (`regenerateBackupCodes`) and turning it off (`disable`). All but the set-up
-// page and the code confirming it are behind "confirm your password" (see app.mjs).
+// page and the code confirming it are gated (see app.mjs): Enable by "confirm your password", regenerate and
+// disable by a second factor verified in the last 10 minutes (flows/confirm-code.mjs).
 import * as pages from '../pages/enrolment.mjs';
 import { securityPage } from './account.mjs';
 import { failureMessage, statusFor } from './messages.mjs';
@@ -26,6 +27,8 @@ export async function confirm(ctx, app) {
   const { user, session, form } = ctx;
   const result = await app.twoFactor.confirmEnrollment(user.id, form.get('code') ?? '');
   if (result.ok) {
+    // The app's first code is a second factor verified just now: the sensitive settings accept it for 10 minutes.
+    session.verifiedAt = result.verifiedAt;
     session.enrollment = null;
     session.backupCodes = { codes: result.backupCodes, fresh: true };
     return ctx.redirect('/settings/security/2fa/backup-codes');

@@ -1,8 +1,8 @@
 // The Security tab's factors: Add another app (`beginEnrollment` with a label, then `confirmEnrollment` with
 // the new app's code and proof), Add a hardware token (`addHotpToken`: secret, two codes, proof), Rename
 // (`renameFactor`) and Remove (`removeFactor`, a current code). The library enforces the proof (a current
-// code of an enabled factor or a backup code); adding and removing are also behind "confirm your password"
-// (see app.mjs): with 2FA off an addition turns it on, and removing the factors one by one turns it off.
+// code of an enabled factor or a backup code); adding and removing are also gated (see app.mjs): by a second
+// factor verified in the last 10 minutes, or, with 2FA off (an addition turns it on), by the password.
 import * as pages from '../pages/factors.mjs';
 import { securityPage } from './account.mjs';
 import { factorMessage, statusFor } from './messages.mjs';
@@ -31,6 +31,7 @@ export async function confirmApp(ctx, { twoFactor }) {
   if (!session.addition) return ctx.redirect('/settings/security');
   const result = await twoFactor.confirmEnrollment(user.id, form.get('code') ?? '', { proof: form.get('proof') ?? '' });
   if (!result.ok) return ctx.send(statusFor(result), pages.addAppPage({ ...ctx.view, addition: session.addition, error: factorMessage(result) }));
+  session.verifiedAt = result.verifiedAt;
   session.flash = { kind: 'info', text: `${session.addition.label} was added.` };
   session.addition = null;
   return ctx.redirect('/settings/security');

@@ -9,10 +9,33 @@ export function waitText(ms) {
   return `Too many attempts. Try again in ${plural(Math.ceil(ms / 1000), 'second')}.`;
 }
 
-/** The message for a failed `verify`, `confirmEnrollment`, `regenerateBackupCodes` or `disable`. */
+/** Hours, rounded up, for a probation's wait (up to 72 hours). */
+export function probationText(ms) {
+  return `This method was added recently; it can remove older methods, turn off two-factor authentication or replace the backup codes in ${plural(Math.max(1, Math.ceil(ms / 3_600_000)), 'hour')}. Use an older method or wait.`;
+}
+
+/** The cap on wrong codes (`throttle.lockAfter`) was reached: only support can lift it (`unlock`). */
+export const LOCKED_TEXT = 'Too many wrong codes: two-factor sign-in for this account is locked. Contact support to unlock it.';
+
+/** The message for a failed `completeSignIn` that stays on the code page (`attemptsLeft`: wrong codes this sign-in still allows). */
+export function codeFailureMessage(result, method) {
+  const message = failureMessage(result, method);
+  if (result.attemptsLeft === undefined || result.attemptsLeft === 0) return message;
+  return `${message} ${plural(result.attemptsLeft, 'attempt')} left.`;
+}
+
+/** The message for a failed `verify`, `completeSignIn`, `confirmEnrollment`, `regenerateBackupCodes` or `disable`. */
 export function failureMessage(result, method) {
   const wait = result.retryAfterMs ? ` ${waitText(result.retryAfterMs)}` : '';
   switch (result.reason) {
+    case 'locked':
+      return LOCKED_TEXT;
+    case 'probation':
+      return probationText(result.retryAfterMs ?? 0);
+    case 'challenge-expired':
+      return 'Your sign-in took too long. Please sign in again.';
+    case 'challenge-invalid':
+      return 'This sign-in is no longer valid. Please sign in again.';
     case 'throttled':
       return waitText(result.retryAfterMs ?? 1000);
     case 'replayed':
@@ -41,11 +64,14 @@ const FACTOR_MESSAGES = {
 
 /** The message for a failed factor addition or removal (the Security tab's factor forms). */
 export function factorMessage(result) {
-  if (result.reason === 'throttled') return `Too many attempts. Try again in ${Math.ceil((result.retryAfterMs ?? 1000) / 1000)} seconds.`;
-  return FACTOR_MESSAGES[result.reason];
+  if (result.reason === 'throttled') return waitText(result.retryAfterMs ?? 1000);
+  if (result.reason === 'probation') return probationText(result.retryAfterMs ?? 0);
+  if (result.reason === 'locked') return LOCKED_TEXT;
+  return FACTOR_MESSAGES[result.reason] ?? 'That did not work. Please try again.';
 }
 
-/** 429 for a throttled attempt, 400 for any other refusal. */
+/** 429 for a throttled attempt, 403 for a locked account or a factor on probation, 400 for any other refusal. */
 export function statusFor(result) {
-  return result.reason === 'throttled' ? 429 : 400;
+  if (result.reason === 'throttled') return 429;
+  return result.reason === 'locked' || result.reason === 'probation' ? 403 : 400;
 }

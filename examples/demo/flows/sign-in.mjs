@@ -1,15 +1,13 @@
-// Signing in: the password, then — with 2FA on — a code from the app or a backup code (`verify`), unless
-// this browser is trusted. Between the two steps the session holds `pending`: who typed the password, and
-// until when the second step may follow. Signing out.
+// Signing in: the password, then — with 2FA on — a code from the app or a backup code, unless this browser
+// is trusted. The library owns the step between the two (`beginSignIn` → `completeSignIn`): the demo keeps
+// no pending state, only the library's challenge in a cookie scoped to /login, and signs a session in only
+// on `required: false` or on `completeSignIn`'s `ok`, as the user the library names. Signing out.
 import * as pages from '../pages/sign-in.mjs';
 import { retryAfter } from '../web/respond.mjs';
 import { takeFlash } from '../web/sessions.mjs';
-import { failureMessage, plural, statusFor, waitText } from './messages.mjs';
-import { rememberDevice, trustOption, trustedDeviceOf } from './trusted-devices.mjs';
-
-// Between the password and the second step: long enough to find the phone, short enough that a
-// half-finished sign-in on a shared computer does not linger.
-const SECOND_STEP_MS = 5 * 60 * 1000;
+import { codeFailureMessage, statusFor, waitText } from './messages.mjs';
+import { clearChallenge, keepChallenge, presentedChallenge } from './challenge-cookie.mjs';
+import { forgetDevice, presentedDeviceToken, rememberDevice, trustOption } from './trusted-devices.mjs';
 
 /** GET / */
 export function home({ user, redirect }) {
@@ -23,7 +21,7 @@ export function passwordPage(ctx) {
   return ctx.send(200, pages.login({ ...ctx.view, csrf: session.csrf, flash: takeFlash(session) }));
 }
 
-/** POST /login: throttled, then the password; then signed in, or on to the code unless this browser is trusted. */
+/** POST /login: throttled, then the password; then `beginSignIn` says whether a code must follow. */
 export async function checkPassword(ctx, app) {
   const { twoFactor, accounts, loginThrottle, now } = app;
   const email = (ctx.form.get('email') ?? '').trim().toLowerCase();
@@ -40,49 +38,66 @@ export async function checkPassword(ctx, app) {
   }
   loginThrottle.succeeded(email, address);
 
-  const { state } = await twoFactor.status(user.id);
-  if (state !== 'enabled') {
-    // The password just typed counts as a confirmation for the gated settings (flows/confirm-password.mjs).
-    ctx.rotateSession({ userId: user.id, passwordConfirmedAt: now() });
+  const start = await twoFactor.beginSignIn(user.id, { trustedDeviceToken: presentedDeviceToken(ctx) });
+  if (!start.required) {
+    // The password was typed in this very request: it confirms Enable (flows/confirm-password.mjs). A trusted
+    // browser is not a fresh second factor (NIST SP 800-63B-4 §5.1): no `verifiedAt`, so the sensitive
+    // settings ask for a code (flows/confirm-code.mjs).
+    const trusted = start.reason === 'trusted-device';
+    const flash = trusted ? { kind: 'info', text: 'Signed in on a trusted browser: no code needed.' } : null;
+    ctx.rotateSession({ userId: user.id, passwordConfirmedAt: now(), trustedDeviceId: trusted ? start.deviceId : null, flash });
+    clearChallenge(ctx, app);
     return ctx.redirect('/account');
   }
-  // A browser trusted at an earlier sign-in (its cookie verifies for this user) skips the code.
-  const trustedDeviceId = await trustedDeviceOf(ctx, app, user.id);
-  if (trustedDeviceId) {
-    const flash = { kind: 'info', text: 'Signed in on a trusted browser: no code needed.' };
-    ctx.rotateSession({ userId: user.id, passwordConfirmedAt: now(), trustedDeviceId, flash });
-    return ctx.redirect('/account');
-  }
-  ctx.rotateSession({ pending: { userId: user.id, until: now() + SECOND_STEP_MS, passwordAt: now() } });
+  // Whatever the session was (even signed in as someone else), it is not signed in now: a fresh anonymous one.
+  ctx.rotateSession({});
+  if (start.trustedDevice) forgetDevice(ctx, app);
+  keepChallenge(ctx, app, start);
   return ctx.redirect('/login/code');
 }
 
-/** GET /login/code: the code page (`?method=backup`: the backup-code page). */
-export function codePage(ctx, { now }) {
-  if (!pendingSignIn(ctx.session, now)) return ctx.redirect('/login');
-  return ctx.send(200, pages.secondStep({ ...ctx.view, method: ctx.url.searchParams.get('method') === 'backup' ? 'backup' : 'totp' }));
+/** GET /login/code: the code page (`?method=backup`: the backup-code page), while a challenge cookie is held. */
+export function codePage(ctx) {
+  if (presentedChallenge(ctx) === undefined) return ctx.redirect('/login');
+  const session = ctx.session ?? ctx.startSession();
+  const method = ctx.url.searchParams.get('method') === 'backup' ? 'backup' : 'totp';
+  return ctx.send(200, pages.secondStep({ ...ctx.view, csrf: session.csrf, method }));
 }
 
-/** POST /login/code: `verify` the code (and mint a trusted device when the box is ticked); signed in on success. */
+/** POST /login/code: `completeSignIn` with the challenge and the code; signed in only on its `ok`. */
 export async function checkCode(ctx, app) {
-  const { session, form } = ctx;
-  const pending = pendingSignIn(session, app.now);
-  if (!pending) {
-    session.flash = { kind: 'error', text: 'Your sign-in took too long. Please sign in again.' };
-    return ctx.redirect('/login');
-  }
+  const { form } = ctx;
+  const challenge = presentedChallenge(ctx);
+  if (challenge === undefined) return backToPassword(ctx, app, 'Your sign-in took too long. Please sign in again.');
   const method = form.get('method') === 'backup' ? 'backup' : 'totp';
-  const result = await app.twoFactor.verify(pending.userId, form.get('code') ?? '', trustOption(ctx));
+  const result = await app.twoFactor.completeSignIn(challenge, form.get('code') ?? '', trustOption(ctx));
   if (!result.ok) {
-    return ctx.send(statusFor(result), pages.secondStep({ ...ctx.view, method, error: failureMessage(result, method) }));
+    if (result.reason === 'challenge-expired') return backToPassword(ctx, app, 'Your sign-in took too long. Please sign in again.');
+    if (result.reason === 'challenge-invalid') return backToPassword(ctx, app, 'This sign-in is no longer valid. Please sign in again.');
+    const error = codeFailureMessage(result, method);
+    // The challenge's last wrong code spent it: guessing on needs the password again.
+    if (result.attemptsLeft === 0) return backToPassword(ctx, app, `${error} Please sign in again.`);
+    const headers = result.reason === 'throttled' ? retryAfter(result.retryAfterMs ?? 1000) : {};
+    return ctx.send(statusFor(result), pages.secondStep({ ...ctx.view, method, error }), headers);
   }
   const flash =
     result.method === 'backup-code'
-      ? { kind: 'info', text: `Signed in with a backup code. ${plural(result.backupCodesRemaining, 'backup code')} left.` }
+      ? { kind: 'info', text: `Signed in with a backup code. ${result.backupCodesRemaining} backup code${result.backupCodesRemaining === 1 ? '' : 's'} left.` }
       : null;
-  ctx.rotateSession({ userId: pending.userId, passwordConfirmedAt: pending.passwordAt, flash, trustedDeviceId: result.trustedDevice?.deviceId });
+  // A new session id (no fixation), signed in as the user the library names, with the time of this fresh
+  // second factor: the sensitive settings accept it for 10 minutes (flows/confirm-code.mjs).
+  ctx.rotateSession({ userId: result.userId, verifiedAt: result.verifiedAt, flash, trustedDeviceId: result.trustedDevice?.deviceId ?? null });
+  clearChallenge(ctx, app);
   rememberDevice(ctx, result, app);
   return ctx.redirect('/account');
+}
+
+/** POST /login/cancel: "Sign in as someone else": the challenge is cancelled and its cookie cleared. */
+export async function cancel(ctx, app) {
+  const challenge = presentedChallenge(ctx);
+  if (challenge !== undefined) await app.twoFactor.cancelSignIn(challenge);
+  clearChallenge(ctx, app);
+  return ctx.redirect('/login');
 }
 
 /** POST /logout: a fresh anonymous session. */
@@ -91,12 +106,11 @@ export function signOut(ctx) {
   return ctx.redirect('/login');
 }
 
-/** The sign-in waiting for its second step, or null (none, or too late: then it is dropped). */
-function pendingSignIn(session, now) {
-  if (!session?.pending) return null;
-  if (now() >= session.pending.until) {
-    session.pending = null;
-    return null;
-  }
-  return session.pending;
+/** The challenge cannot go on: its cookie cleared, back to the password with `text`. */
+function backToPassword(ctx, app, text) {
+  // Started before the cookie is cleared: starting a session sets the Set-Cookie header anew.
+  const session = ctx.session ?? ctx.startSession();
+  clearChallenge(ctx, app);
+  session.flash = { kind: 'error', text };
+  return ctx.redirect('/login');
 }

@@ -1,31 +1,30 @@
 // "Trust this browser for 30 days": the library mints the token (only on a successful code, shown once,
-// stored as a hash); this flow keeps it in the `demo_trusted` cookie, checks it at the next sign-in, and
-// answers the Security tab's two revoke forms. The sign-in flow calls the first three.
+// stored as a hash); this flow keeps it in the `demo_trusted` cookie, hands it to `beginSignIn` at the next
+// sign-in (which checks it), and answers the Security tab's two revoke forms (behind a fresh second factor).
 import { appendSetCookie, cookieHeader, isHttps, readCookie } from '../web/cookies.mjs';
 
 const TRUSTED_DEVICE_COOKIE = 'demo_trusted';
 
-/** `verify`'s options for the code step: trust this browser only when the box was ticked. */
+/** `completeSignIn`'s options for the code step: trust this browser only when the box was ticked. */
 export function trustOption({ req, form }) {
   return form.get('trust') === 'on' ? { trustDevice: { label: browserLabel(req.headers['user-agent']) } } : undefined;
 }
 
-/** After a successful `verify` that minted a device: its cookie, beside the session cookie, gone when the device expires. */
+/** After a successful `completeSignIn` that minted a device: its cookie, beside the session cookie, gone when the device expires. */
 export function rememberDevice({ req, res }, { trustedDevice }, { now, trustProxy }) {
   if (!trustedDevice) return;
   const maxAge = Math.max(0, Math.floor((trustedDevice.expiresAt - now()) / 1000));
   appendSetCookie(res, cookieHeader(TRUSTED_DEVICE_COOKIE, trustedDevice.token, maxAge, isHttps(req, trustProxy)));
 }
 
-/**
- * At sign-in, after the password: the id of this browser's trusted device when its cookie verifies for
- * `userId`, else null (no cookie, another user's token, revoked, expired, or 2FA now off).
- */
-export async function trustedDeviceOf({ req }, { twoFactor }, userId) {
-  const token = readCookie(req.headers.cookie, TRUSTED_DEVICE_COOKIE);
-  if (token === undefined) return null;
-  const check = await twoFactor.verifyTrustedDevice(userId, token);
-  return check.ok ? check.deviceId : null;
+/** At sign-in, after the password: this browser's trusted-device token, for `beginSignIn` to check (or undefined). */
+export function presentedDeviceToken({ req }) {
+  return readCookie(req.headers.cookie, TRUSTED_DEVICE_COOKIE);
+}
+
+/** `beginSignIn` found the token invalid or expired (revoked, another user's, 2FA turned off since): the cookie goes. */
+export function forgetDevice({ req, res }, { trustProxy }) {
+  appendSetCookie(res, cookieHeader(TRUSTED_DEVICE_COOKIE, '', 0, isHttps(req, trustProxy)));
 }
 
 /** POST /settings/security/trusted-devices/revoke: one browser asks for a code again. */

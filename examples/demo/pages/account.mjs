@@ -1,4 +1,5 @@
-// The signed-in pages: the account, the Settings tabs (Profile, Security) and "Confirm your password".
+// The signed-in pages: the account, the Settings tabs (Profile, Security), "Confirm your password" and
+// "Confirm with a code".
 import { codeField, csrfField, errorText, h, layout, notice, settingsLayout } from './layout.mjs';
 import { factorsSection } from './factors.mjs';
 import { trustedBrowsersSection } from './trusted-devices.mjs';
@@ -95,6 +96,32 @@ export function confirmPassword({ csrf, user, next, purpose, error }) {
     ${errorText('password-error', error)}
   </div>
   <div class="actions"><button type="submit">Confirm password</button> <a href="/settings/security">Cancel</a></div>
+</form>`,
+  });
+}
+
+/**
+ * "Confirm with a code" before a sensitive change (step-up). `next` is already one of the server's allowed
+ * paths; `carried` are the action's own fields ([name, value] pairs), posted back unchanged.
+ */
+export function confirmCode({ csrf, user, next, purpose, carried = [], error }) {
+  const hidden = carried.map(([name, value]) => `<input type="hidden" name="${h(name)}" value="${h(value)}">`).join('\n  ');
+  return layout({
+    title: 'Confirm with a code',
+    user,
+    csrf,
+    main: `<h1>Confirm with a code</h1>
+<p id="confirm-code-hint">${purpose ? `To ${h(purpose)}, enter` : 'Enter'} a current code from one of your apps or tokens, or an unused backup code. You will not be asked again for the next 10 minutes.</p>
+<form method="post" action="/confirm-code" class="card">
+  ${csrfField(csrf)}
+  <input type="hidden" name="next" value="${h(next)}">
+  ${hidden}
+  <div class="field">
+    <label for="confirm-code">Code</label>
+    <input id="confirm-code" name="code" type="text" autocomplete="one-time-code" required autofocus spellcheck="false" autocorrect="off" autocapitalize="off" aria-describedby="confirm-code-hint${error ? ' confirm-code-error' : ''}"${error ? ' aria-invalid="true"' : ''}>
+    ${errorText('confirm-code-error', error)}
+  </div>
+  <div class="actions"><button type="submit">Confirm</button> <a href="/settings/security">Cancel</a></div>
 </form>`,
   });
 }

@@ -47,6 +47,6 @@ export function secondStep({ csrf, method, error }) {
   <button type="submit">Verify</button>
 </form>
 <p>${totp ? '<a href="/login/code?method=backup">Use a backup code</a>' : '<a href="/login/code">Use your authenticator app</a>'}</p>
-<form method="post" action="/logout" class="inline">${csrfField(csrf)}<button type="submit" class="link">Cancel and sign out</button></form>`,
+<form method="post" action="/login/cancel" class="inline">${csrfField(csrf)}<button type="submit" class="link">Sign in as someone else</button></form>`,
   });
 }

@@ -9,9 +9,12 @@ export function readCookie(header = '', name) {
   return undefined;
 }
 
-/** A Set-Cookie value: no script reads it (HttpOnly), not sent on cross-site POSTs (SameSite=Lax). */
-export function cookieHeader(name, value, maxAgeSeconds, secure) {
-  return `${name}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure ? '; Secure' : ''}`;
+/**
+ * A Set-Cookie value: no script reads it (HttpOnly), not sent on cross-site POSTs (SameSite=Lax), sent only
+ * under `path`. Max-Age 0 deletes it (with the same name and path).
+ */
+export function cookieHeader(name, value, maxAgeSeconds, secure, path = '/') {
+  return `${name}=${value}; Path=${path}; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure ? '; Secure' : ''}`;
 }
 
 /** node:http keeps one Set-Cookie header per setHeader call: add to it instead of replacing the session cookie. */

@@ -11,7 +11,7 @@ export const DEFAULT_MAX_SESSIONS = 10_000;
 export function createSessionTable({ now, idleMs, max = DEFAULT_MAX_SESSIONS }) {
   // id → session, in order of last use (re-inserted on each), least recent first.
   const sessions = new Map();
-  const anonymous = (session) => session.userId === null && session.pending === null;
+  const anonymous = (session) => session.userId === null;
 
   function sweep(at) {
     for (const [id, session] of sessions) {

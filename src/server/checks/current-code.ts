@@ -43,7 +43,7 @@ export async function matchFactors(ctx: CodeSettings, userId: string, record: Tw
   const also = new Map<number, StoredFactor>();
   const secrets: Uint8Array[] = [];
   for (const [index, factor] of record.factors.entries()) {
-    const secret = await ctx.sealer.open(factor.secret, userId, `record.factors.${index}.secret`);
+    const secret = await ctx.sealer.open(factor.secret, userId, factor.id, `record.factors.${index}.secret`);
     secrets.push(secret);
     const next = code !== null && code.digits === factor.digits ? matchOne(ctx, factor, secret, code, nowMs) : null;
     if (next && !found) found = { index, factor: next };

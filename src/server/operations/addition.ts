@@ -18,8 +18,11 @@ import type { Failure, Method } from '../types/failures.js';
 import { redeemBackupCode } from './backup-code.js';
 import type { ServiceContext } from './context.js';
 
-/** A new factor as its operation checked it: everything but the id, which the ending draws. @internal */
-type NewFactor = StoredFactor extends infer F ? (F extends StoredFactor ? Omit<F, 'id'> : never) : never;
+/**
+ * A new factor as its operation checked it: everything but the id, which the ending draws, and with the
+ * secret in the clear, which the ending seals for that id. @internal
+ */
+type NewFactor = StoredFactor extends infer F ? (F extends StoredFactor ? Omit<F, 'id' | 'secret'> & { secret: Uint8Array } : never) : never;
 
 /** An operation's check of its own inputs on the record as read: a refusal, or the factor to add (and fields to reset). @internal */
 export type Addition = { refused: Decision<Failure> } | { factor: NewFactor; reset?: Partial<TwoFactorRecord> };
@@ -54,18 +57,19 @@ export async function addFactor(
     const proven = await checkProof(ctx, userId, record, proofInput, nowMs, operation);
     if ('refused' in proven) return proven.refused;
     if ('backupCode' in proven) return chargeBackupCode(record, nowMs);
-    return commitFactor(ctx, record, proven.proven, addition, proven.method, nowMs, codes);
+    return commitFactor(ctx, userId, record, proven.proven, addition, proven.method, nowMs, codes);
   });
   if (!('charged' in outcome)) return outcome;
   return redeemBackupCode<Confirmed>(ctx, userId, proof, operation, outcome.charged, async (used, stored, nowMs) => {
     const addition = await check(stored, nowMs);
-    return 'refused' in addition ? addition.refused : commitFactor(ctx, stored, used, addition, 'backup-code', nowMs, codes);
+    return 'refused' in addition ? addition.refused : commitFactor(ctx, userId, stored, used, addition, 'backup-code', nowMs, codes);
   });
 }
 
 /** The one ending: the factor added to `base` (the record with the proof consumed), with codes for a first factor. */
 async function commitFactor(
   ctx: ServiceContext,
+  userId: string,
   record: TwoFactorRecord,
   base: TwoFactorRecord,
   addition: Extract<Addition, { factor: unknown }>,
@@ -76,8 +80,10 @@ async function commitFactor(
   const first = !isEnabled(record);
   // scrypt (~0.1 s a code) only for a first factor, once per call.
   const { codes: backupCodes, hashed } = first ? await codes() : { codes: [], hashed: null };
-  // Beside an older factor, the new one starts on probation (docs/security.md, "Probation").
-  const factor = { id: newFactorId(record.factors), ...addition.factor, ...probationOf(!first, nowMs, ctx.probationMs) } as StoredFactor;
+  const id = newFactorId(record.factors);
+  // Sealed for this factor's place: the pending enrolment's ciphertext would not open here. Beside an older
+  // factor, the new one starts on probation (docs/security.md, "Probation").
+  const factor = { id, ...addition.factor, secret: await ctx.sealer.seal(addition.factor.secret, userId, id), ...probationOf(!first, nowMs, ctx.probationMs) } as StoredFactor;
   const next = { ...withFactorAdded(base, factor, nowMs, hashed), ...addition.reset, failures: 0, lastFailureAt: null };
   const events: EventBody[] = [
     ...(first ? [{ type: 'enabled' as const, replaced: false }] : []),

@@ -15,6 +15,7 @@ import { MAX_ACCOUNT_NAME_CHARS, type TwoFactorRecord } from '../record/types.js
 import { addFactor, type Addition, type Confirmed } from './addition.js';
 import type { ServiceContext } from './context.js';
 import { assertUserId } from '../record/user-id.js';
+import { PENDING_SLOT } from '../record/seal.js';
 
 /** What {@link TwoFactor.beginEnrollment} returns: everything to show on the set-up page. */
 export interface Enrollment {
@@ -43,7 +44,7 @@ export async function beginEnrollment(ctx: ServiceContext, userIdInput: string, 
   // Built before anything is stored, so a name the URI cannot carry leaves the record untouched.
   const uri = buildOtpauthUri({ type: 'totp', secret, accountName, issuer: ctx.issuer, ...parameters });
   const shown = { secret: encodeBase32(secret), setupKey: formatSetupKey(secret), uri, qrSvg: renderQrSvg(uri) };
-  const sealed = await ctx.sealer.seal(secret, userId);
+  const sealed = await ctx.sealer.seal(secret, userId, PENDING_SLOT);
   return ctx.transact(userId, (stored, nowMs) => {
     // A user at the limit cannot confirm anything: refuse now rather than after they set up the app.
     assertRoomForFactor(stored?.record);
@@ -64,13 +65,14 @@ export async function confirmEnrollment(ctx: ServiceContext, userIdInput: string
     const { pending } = record;
     if (!pending) return { refused: refuse(operation, 'no-pending-enrollment') };
     if (nowMs >= pending.expiresAt) return { refused: refuse(operation, 'expired') };
-    const secret = await ctx.sealer.open(pending.secret, userId, 'record.pending.secret');
+    const secret = await ctx.sealer.open(pending.secret, userId, PENDING_SLOT, 'record.pending.secret');
     const step = matchNewTotp(secret, pending, typed, nowMs, ctx.window);
     if (step < 0) return { refused: counted(ctx, record, nowMs, operation, 'invalid', 'totp') };
     assertRoomForFactor(record);
     const { label, algorithm, digits, period } = pending;
-    // The confirming code's step: that code can never sign in afterwards.
-    const factor = { type: 'totp', label, secret: pending.secret, algorithm, digits, period, createdAt: nowMs, lastUsedAt: null, lastStep: step, driftSteps: 0 } as const;
+    // The confirming code's step: that code can never sign in afterwards. The secret is sealed again
+    // for the factor's own place once its id is drawn (addition.ts).
+    const factor = { type: 'totp', label, secret, algorithm, digits, period, createdAt: nowMs, lastUsedAt: null, lastStep: step, driftSteps: 0 } as const;
     return { factor, reset: { pending: null } };
   });
 }
@@ -94,7 +96,7 @@ export async function pendingEnrollment(ctx: ServiceContext, userIdInput: string
   const userId = assertUserId(userIdInput);
   const pending = (await ctx.read(userId))?.record.pending;
   if (!pending || pending.accountName === undefined || ctx.now() >= pending.expiresAt) return null;
-  const secret = await ctx.sealer.open(pending.secret, userId, 'record.pending.secret');
+  const secret = await ctx.sealer.open(pending.secret, userId, PENDING_SLOT, 'record.pending.secret');
   const { algorithm, digits, period, accountName, label, expiresAt } = pending;
   const uri = buildOtpauthUri({ type: 'totp', secret, accountName, issuer: ctx.issuer, algorithm, digits, period });
   return { setupKey: formatSetupKey(secret), uri, qrSvg: renderQrSvg(uri), label, expiresAt };

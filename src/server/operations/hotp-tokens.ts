@@ -58,7 +58,6 @@ export async function addHotpToken(ctx: ServiceContext, userIdInput: string, opt
   const key = { secret, algorithm: algorithmOption(o.algorithm), digits: digitsOption(o.digits) };
   const label = labelArgument(o.label, 'label', DEFAULT_HOTP_LABEL);
   const codes = codePair(o.codes, 'codes');
-  const sealed = await ctx.sealer.seal(secret, userId);
   const operation = 'add-hotp-token';
   const added = await addFactor(ctx, userId, operation, o.proof, async (record, nowMs): Promise<Addition> => {
     assertRoomForFactor(record);
@@ -66,7 +65,7 @@ export async function addHotpToken(ctx: ServiceContext, userIdInput: string, opt
     if (found < 0) return { refused: counted(ctx, record, nowMs, operation, 'invalid', 'hotp') };
     // Both registration codes are spent.
     const { algorithm, digits } = key;
-    return { factor: { type: 'hotp', label, secret: sealed, algorithm, digits, createdAt: nowMs, lastUsedAt: null, counter: found + 2 } };
+    return { factor: { type: 'hotp', label, secret, algorithm, digits, createdAt: nowMs, lastUsedAt: null, counter: found + 2 } };
   });
   // verifiedAt is confirmEnrollment's (a code of the new app verified); a token's registration reports none.
   if (!added.ok) return added;
@@ -88,7 +87,7 @@ export async function resyncHotp(ctx: ServiceContext, userIdInput: string, facto
     if (!factor || factor.type !== 'hotp') return refuse(operation, 'unknown-factor');
     const gate = admit<{ ok: true }>(ctx, record, nowMs, operation);
     if (gate) return gate;
-    const secret = await ctx.sealer.open(factor.secret, userId, `record.factors.${index}.secret`);
+    const secret = await ctx.sealer.open(factor.secret, userId, factor.id, `record.factors.${index}.secret`);
     const found = findConsecutive({ secret, algorithm: factor.algorithm, digits: factor.digits }, codes, factor.counter, ctx.hotp.syncLookAhead);
     if (found < 0) return counted(ctx, record, nowMs, operation, 'invalid', 'hotp');
     const factors = record.factors.map((f, i) => (i === index ? { ...factor, counter: found + 2, lastUsedAt: nowMs } : f));

@@ -68,11 +68,13 @@ export async function importFactor(ctx: ServiceContext, userIdInput: string, fac
   const draft = draftOf(factorInput);
   const codes = plainCodes(optionsObject(opts, 'opts').backupCodes);
   const hashed = codes === undefined ? null : await hashImported(ctx, codes);
-  const sealed: SealedSecret = await ctx.sealer.seal(draft.secret, userId);
-  return ctx.transact(userId, (stored, nowMs): Decision<{ factorId: string }> => {
+  return ctx.transact(userId, async (stored, nowMs): Promise<Decision<{ factorId: string }>> => {
     const record = stored?.record ?? emptyRecord();
     assertRoomForFactor(record);
-    const factor = { ...draft, id: newFactorId(record.factors), secret: sealed, createdAt: nowMs } as StoredFactor;
+    const id = newFactorId(record.factors);
+    // Sealed for its own place once the id is drawn (each attempt draws its own).
+    const sealed: SealedSecret = await ctx.sealer.seal(draft.secret, userId, id);
+    const factor = { ...draft, id, secret: sealed, createdAt: nowMs } as StoredFactor;
     // Never replace a set the user may have printed: codes are taken only for a user without any.
     if (hashed !== null && record.backupCodes !== null) {
       fail('INVALID_OPTION', 'opts.backupCodes', 'omitted for a user who already has backup codes', codes);

@@ -25,7 +25,10 @@ export type Verified =
 
 /** Options of {@link TwoFactor.verify} and {@link TwoFactor.completeSignIn}. */
 export interface VerifyOptions {
-  /** Trust this browser on success: a device token to keep in a cookie (see `verifyTrustedDevice`). */
+  /**
+   * Trust this browser on success: a device token to keep in a cookie (see `verifyTrustedDevice`).
+   * `label` (shown on the app's Security page, e.g. the User-Agent) is cut to 128 characters.
+   */
   trustDevice?: { label?: string; ttlMs?: number };
 }
 
@@ -60,7 +63,7 @@ interface CodeGate {
  */
 export async function verify(ctx: ServiceContext, userIdInput: string, code: string, options?: VerifyOptions): Promise<Verified> {
   const userId = assertUserId(userIdInput);
-  return checkCode(ctx, userId, code, 'verify', deviceMintOption(userId, options));
+  return checkCode(ctx, userId, code, 'verify', deviceMintOption(userId, options, ctx.sealer.devices));
 }
 
 /** A code for `userId` (every enabled factor, then the backup codes), behind `gate` when given. */
@@ -146,7 +149,7 @@ function challengeGate(ctx: ServiceContext, hash: string): CodeGate {
 export async function completeSignIn(ctx: ServiceContext, challenge: unknown, code: string, opts?: VerifyOptions): Promise<SignInResult> {
   const read = readChallenge(challenge);
   // The options are the app's: checked (and the device drawn) before anything else, whatever the challenge.
-  const mint = deviceMintOption(read?.userId ?? '', opts);
+  const mint = deviceMintOption(read?.userId ?? '', opts, ctx.sealer.devices);
   if (!read) return { ok: false, reason: 'challenge-invalid' };
   const result = await checkCode(ctx, read.userId, code, 'sign-in', mint, challengeGate(ctx, read.hash));
   return result.ok ? { ...result, userId: read.userId } : result;

@@ -4,7 +4,7 @@ import { fail } from '../../internal/assert.js';
 import type { Decision } from '../checks/outcomes.js';
 import type { ServiceContext } from './context.js';
 import type { StoredRecord } from '../record/store.js';
-import { hashDeviceToken, matchDevice, tokenBytes } from '../checks/device-token.js';
+import { keyedDeviceHash, matchDevice, tokenBytes } from '../checks/device-token.js';
 import { isDeviceId, LAST_USED_RESOLUTION_MS, liveDevices, MAX_TRUSTED_DEVICE_TTL_MS, withDevices } from '../record/devices.js';
 import { assertUserId } from '../record/user-id.js';
 import { isEnabled } from '../record/state.js';
@@ -38,18 +38,21 @@ export async function checkDevice(ctx: ServiceContext, userId: string, token: un
   const secret = tokenBytes(token);
   if (!secret) return { ok: false, reason: 'invalid' };
   if (!first || !isEnabled(first.record)) return { ok: false, reason: 'not-enabled' };
-  const hash = hashDeviceToken(userId, secret);
-  const device = matchDevice(first.record.devices, hash);
+  const keys = ctx.sealer.devices;
+  const device = matchDevice(first.record.devices, userId, secret, keys);
   const nowMs = ctx.now();
   // More than the longest lifetime still to run: not minted by the service (dates planted in the future).
   if (!device || device.expiresAt - nowMs > MAX_TRUSTED_DEVICE_TTL_MS) return { ok: false, reason: 'invalid' };
   if (nowMs >= device.expiresAt) return { ok: false, reason: 'expired' };
-  if (device.lastUsedAt === undefined || nowMs - device.lastUsedAt >= LAST_USED_RESOLUTION_MS) {
+  // A device with an unkeyed hash (trusted by 0.2) is re-keyed on its first use under encryption: the
+  // token is at hand only now.
+  const rekey = device.kid === undefined && keys.current ? { hash: keyedDeviceHash(keys.current.key, userId, secret), kid: keys.current.kid } : {};
+  if (device.lastUsedAt === undefined || nowMs - device.lastUsedAt >= LAST_USED_RESOLUTION_MS || 'kid' in rekey) {
     let attempts = 0;
     await ctx.transact(userId, (stored, at): Decision<void> => {
       if (attempts++ > 0 || !stored) return { result: undefined, events: [] };
       const devices = stored.record.devices ?? [];
-      return { result: undefined, next: withDevices(stored.record, devices.map((d) => (d.id === device.id ? { ...d, lastUsedAt: at } : d))), events: [] };
+      return { result: undefined, next: withDevices(stored.record, devices.map((d) => (d.id === device.id ? { ...d, ...rekey, lastUsedAt: at } : d))), events: [] };
     }, first);
   }
   return { ok: true, deviceId: device.id };

@@ -4,7 +4,7 @@
 import { decodeBase64Url } from '../../internal/base64url.js';
 import { isStorable } from '../../internal/text.js';
 import { bad, isObject, time } from './fields.js';
-import type { TrustedDevice, TwoFactorRecord } from './types.js';
+import { MAX_KEY_ID_CHARS, type TrustedDevice, type TwoFactorRecord } from './types.js';
 
 /** Default lifetime of a trusted device: 30 days, in milliseconds. */
 export const DEFAULT_TRUSTED_DEVICE_TTL_MS = 30 * 24 * 60 * 60 * 1000;
@@ -80,7 +80,7 @@ export function parseDevices(value: unknown): { devices?: TrustedDevice[] } {
 
 function parseDevice(entry: unknown, field: string): TrustedDevice {
   if (!isObject(entry)) bad(field, 'an object', entry);
-  const { id, hash, label, createdAt, expiresAt, lastUsedAt } = entry;
+  const { id, hash, label, createdAt, expiresAt, lastUsedAt, kid } = entry;
   if (!isDeviceId(id)) bad(`${field}.id`, '16 bytes of base64url', id);
   if (typeof hash !== 'string' || decodeBase64Url(hash, 32) === null) {
     bad(`${field}.hash`, 'a SHA-256 digest in base64url', hash);
@@ -95,6 +95,10 @@ function parseDevice(entry: unknown, field: string): TrustedDevice {
     bad(`${field}.expiresAt`, `after createdAt by at most ${MAX_TRUSTED_DEVICE_TTL_MS} ms`, expiresAt);
   }
   const device: TrustedDevice = { id, hash, label, createdAt: created, expiresAt: expires };
+  if (kid !== undefined) {
+    if (typeof kid !== 'string' || kid.length === 0 || kid.length > MAX_KEY_ID_CHARS) bad(`${field}.kid`, `a key id of 1–${MAX_KEY_ID_CHARS} characters`, kid);
+    device.kid = kid;
+  }
   if (lastUsedAt !== undefined && lastUsedAt !== null) device.lastUsedAt = time(lastUsedAt, `${field}.lastUsedAt`);
   return device;
 }

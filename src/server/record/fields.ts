@@ -68,7 +68,9 @@ export function sealed(value: unknown, field: string): SealedSecret {
     if (typeof ct !== 'string' || ct.length < 23 || ct.length > MAX_CIPHERTEXT_CHARS || !BASE64URL.test(ct)) {
       bad(`${field}.ct`, `base64url ciphertext of 23–${MAX_CIPHERTEXT_CHARS} characters`, ct);
     }
-    return { alg: 'A256GCM', kid, iv, ct };
+    // v 2: the associated data names the secret's place too; absent (0.2): the user alone.
+    if (value.v !== undefined && value.v !== 2) bad(`${field}.v`, '2 or absent', value.v);
+    return value.v === 2 ? { alg: 'A256GCM', kid, iv, ct, v: 2 } : { alg: 'A256GCM', kid, iv, ct };
   }
   return bad(`${field}.alg`, "'none' or 'A256GCM'", value.alg);
 }

@@ -1,6 +1,9 @@
 // Secrets at rest: AES-256-GCM through WebCrypto (crypto.subtle), so the server entry runs on Node, Deno,
-// Bun and edge workers alike. The user id is bound as additional data, so a ciphertext only opens for the
-// user it was sealed for.
+// Bun and edge workers alike. The user id and the secret's place in the record (its factor, or the pending
+// enrolment) are bound as additional data, so a ciphertext only opens where it was sealed. Secrets sealed
+// by 0.2 bound the user alone (no `v`): they still open, and are sealed again on the record's next write.
+import { hkdf } from '@noble/hashes/hkdf.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { TwoFactorError } from '../../errors.js';
 import { fail } from '../../internal/assert.js';
 import { randomBytes } from '../../internal/random.js';
@@ -22,29 +25,68 @@ export interface EncryptionOptions {
   keys: Record<string, Uint8Array>;
   current: string;
   allowPlaintext?: boolean;
+  /**
+   * Whether a trusted device stored with an unkeyed hash still verifies (default true). Under encryption
+   * new devices are hashed with a key derived from the current key, so a database writer cannot plant a
+   * device of their own; devices trusted by 0.2 have an unkeyed hash and are re-keyed on their first use.
+   * Set it to false once every 0.2 device has been used or has expired (30 days after the upgrade with the
+   * default lifetime, at most a year): until then a writer could plant an unkeyed hash.
+   */
+  allowUnkeyedDevices?: boolean;
 }
 
-const KEY_BYTES = 32;
+/** Keys for trusted-device hashes, derived from `encryption.keys` (none without encryption). @internal */
+export interface DeviceKeys {
+  /** The device-hash key of the current key, with its id; undefined without encryption. */
+  readonly current: { kid: string; key: Uint8Array } | undefined;
+  /** The device-hash key derived from key `kid`, or undefined when no such key is configured. */
+  of(kid: string): Uint8Array | undefined;
+  /** Whether a device stored with an unkeyed hash may verify. */
+  readonly acceptUnkeyed: boolean;
+}
+
+// HKDF-SHA-256 (RFC 5869) of an encryption key: a key of its own for device hashes, so no key is used for
+// two purposes (AES-GCM and HMAC).
+const DEVICE_KEY_INFO = new TextEncoder().encode('two-factor trusted device key v1');
+function deviceKeys(raw: Map<string, Uint8Array<ArrayBuffer>>, current: string, acceptUnkeyed: boolean): DeviceKeys {
+  const derived = new Map([...raw].map(([kid, bytes]) => [kid, hkdf(sha256, bytes, undefined, DEVICE_KEY_INFO, 32)]));
+  return { current: { kid: current, key: derived.get(current)! }, of: (kid) => derived.get(kid), acceptUnkeyed };
+}
+
+/** The length of every key in `encryption.keys`: AES-256. `two-factor key` prints a new one. @internal */
+export const KEY_BYTES = 32;
 const IV_BYTES = 12; // 96 bits, the GCM nonce size NIST SP 800-38D recommends
 
-/** Seals and opens secrets for one service instance; imports each CryptoKey once. @internal */
+/** The slot of the pending enrolment's secret (factor ids are `f_` and 10 characters, so never this). @internal */
+export const PENDING_SLOT = 'pending';
+
+/**
+ * Seals and opens secrets for one service instance; imports each CryptoKey once. A `slot` is where the
+ * secret sits in the record (a factor's id, or {@link PENDING_SLOT}); it is part of the associated data,
+ * so a ciphertext moved to another place does not open. @internal
+ */
 export interface Sealer {
-  seal(secret: Uint8Array, userId: string): Promise<SealedSecret>;
-  open(sealed: SealedSecret, userId: string, field: string): Promise<Uint8Array>;
-  /** True when a stored secret should be sealed again (in the clear while a key is configured, or under an old key). */
+  seal(secret: Uint8Array, userId: string, slot: string): Promise<SealedSecret>;
+  open(sealed: SealedSecret, userId: string, slot: string, field: string): Promise<Uint8Array>;
+  /** True when a stored secret should be sealed again (in the clear while a key is configured, under an old key, or bound to the user alone). */
   stale(sealed: SealedSecret): boolean;
+  /** The keys of trusted-device hashes. */
+  readonly devices: DeviceKeys;
 }
 
 const encoder = new TextEncoder();
-// The purpose prefix keeps these ciphertexts from being confused with anything else sealed under the same key.
-const additionalData = (userId: string): Uint8Array<ArrayBuffer> => encoder.encode(`two-factor:v1:${userId}`);
+// The purpose prefix keeps these ciphertexts from being confused with anything else sealed under the same
+// key. v2 puts the slot first: it holds no ':', so no (slot, user) pair encodes like another.
+const additionalData = (sealed: { v?: 2 }, userId: string, slot: string): Uint8Array<ArrayBuffer> =>
+  encoder.encode(sealed.v === 2 ? `two-factor:v2:${slot}:${userId}` : `two-factor:v1:${userId}`);
 
 /** Validates `encryption` and returns the sealer for it (or the in-the-clear one). @internal */
 export function createSealer(options: EncryptionOptions | undefined): Sealer {
   if (options === undefined) return plainSealer;
   if (options === null || typeof options !== 'object') fail('INVALID_OPTION', 'encryption', 'an object { keys, current }', options);
-  const { current, allowPlaintext = false } = options;
+  const { current, allowPlaintext = false, allowUnkeyedDevices = true } = options;
   if (typeof allowPlaintext !== 'boolean') fail('INVALID_OPTION', 'encryption.allowPlaintext', 'a boolean', allowPlaintext);
+  if (typeof allowUnkeyedDevices !== 'boolean') fail('INVALID_OPTION', 'encryption.allowUnkeyedDevices', 'a boolean', allowUnkeyedDevices);
   const raw = keyBytes(options.keys);
   if (typeof current !== 'string' || !raw.has(current)) fail('INVALID_OPTION', 'encryption.current', 'the id of a key in encryption.keys', current);
   const subtle = globalThis.crypto?.subtle;
@@ -61,13 +103,14 @@ export function createSealer(options: EncryptionOptions | undefined): Sealer {
   };
 
   return {
-    async seal(secret, userId) {
+    async seal(secret, userId, slot) {
       const iv = new Uint8Array(randomBytes(IV_BYTES));
       const key = await cryptoKey(current, raw.get(current)!);
-      const ct = new Uint8Array(await subtle.encrypt({ name: 'AES-GCM', iv, additionalData: additionalData(userId) }, key, new Uint8Array(secret)));
-      return { alg: 'A256GCM', kid: current, iv: encodeBase64Url(iv), ct: encodeBase64Url(ct) };
+      const additional = additionalData({ v: 2 }, userId, slot);
+      const ct = new Uint8Array(await subtle.encrypt({ name: 'AES-GCM', iv, additionalData: additional }, key, new Uint8Array(secret)));
+      return { alg: 'A256GCM', kid: current, iv: encodeBase64Url(iv), ct: encodeBase64Url(ct), v: 2 };
     },
-    async open(sealed, userId, field) {
+    async open(sealed, userId, slot, field) {
       if (sealed.alg === 'none') {
         if (allowPlaintext) return decodeBase32(sealed.secret);
         // Only a database writer (or a record from before encryption) puts a clear secret here.
@@ -82,17 +125,18 @@ export function createSealer(options: EncryptionOptions | undefined): Sealer {
         const ct = decodeBase64Url(sealed.ct);
         // A non-canonical encoding was not written by seal(): tampered, like a tag that does not verify.
         if (!iv || !ct) throw new Error('non-canonical base64url');
-        const plain = await subtle.decrypt({ name: 'AES-GCM', iv, additionalData: additionalData(userId) }, key, ct);
+        const plain = await subtle.decrypt({ name: 'AES-GCM', iv, additionalData: additionalData(sealed, userId, slot) }, key, ct);
         return new Uint8Array(plain);
       } catch (cause) {
         throw new TwoFactorError(
           'DECRYPTION_FAILED',
-          `"${field}" must be sealed for this user under key "${sealed.kid}", got a ciphertext that does not authenticate`,
+          `"${field}" must be sealed for this user and this place under key "${sealed.kid}", got a ciphertext that does not authenticate`,
           { cause },
         );
       }
     },
-    stale: (sealed) => sealed.alg === 'none' || sealed.kid !== current,
+    stale: (sealed) => sealed.alg === 'none' || sealed.kid !== current || sealed.v !== 2,
+    devices: deviceKeys(raw, current, allowUnkeyedDevices),
   };
 }
 
@@ -112,9 +156,11 @@ const plainSealer: Sealer = {
   async seal(secret) {
     return { alg: 'none', secret: encodeBase32(secret) };
   },
-  async open(sealed, _userId, field) {
+  async open(sealed, _userId, _slot, field) {
     if (sealed.alg === 'none') return decodeBase32(sealed.secret);
     throw new TwoFactorError('DECRYPTION_FAILED', `"encryption" must be configured to open "${field}" (sealed under key "${sealed.kid}"), got undefined`);
   },
   stale: () => false,
+  // Without encryption there is no server key: device hashes are unkeyed (a writer can plant one).
+  devices: { current: undefined, of: () => undefined, acceptUnkeyed: true },
 };

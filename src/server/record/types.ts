@@ -8,10 +8,12 @@ export const RECORD_SCHEMA = 2;
 /**
  * A secret as stored: in the clear (base32) when no `encryption` is configured, otherwise
  * AES-256-GCM sealed with the key `kid` (`iv` 12 bytes and `ct` = ciphertext‖16-byte tag, both base64url).
+ * `v: 2` (since 0.3): the associated data names the user and the secret's place (its factor id, or the
+ * pending enrolment); absent (0.2): the user alone, sealed again as `v: 2` on the record's next write.
  */
 export type SealedSecret =
   | { alg: 'none'; secret: string }
-  | { alg: 'A256GCM'; kid: string; iv: string; ct: string };
+  | { alg: 'A256GCM'; kid: string; iv: string; ct: string; v?: 2 };
 
 /** The TOTP parameters a secret was enrolled with; kept per secret so changing the service's options never breaks enrolled users. */
 export interface TotpParameters {
@@ -137,8 +139,13 @@ export const MAX_ENROLLMENT_TTL_MS = 24 * 60 * 60 * 1000;
 export interface TrustedDevice {
   /** Random opaque id (16 bytes, base64url): what lists and revocation name. */
   id: string;
-  /** base64url SHA-256 of the domain-separated (user id, token) pair; see `hashDeviceToken`. */
+  /**
+   * base64url hash of the domain-separated (user id, token) pair: HMAC-SHA-256 under the device key
+   * derived from encryption key `kid` when `kid` is set, else SHA-256 (0.2, or no encryption).
+   */
   hash: string;
+  /** The encryption key whose derived key the hash is keyed with (since 0.3, under encryption). */
+  kid?: string;
   /** The caller's label, e.g. `'Firefox on Linux'`; `''` when none was given. */
   label: string;
   /** Epoch ms. */

@@ -3,10 +3,12 @@
 // bad options, the 20-device cap, throttled lastUsedAt writes, garbage tokens that never reach the store,
 // revocation (one, all, disable, reset) and events that never carry a token. The same guarantees under
 // 50 concurrent verifies on every store are in trusted-devices.concurrency.test.ts.
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, hkdfSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { TwoFactorError } from '../../../src/errors.js';
 import {
+  createTwoFactor,
   DEFAULT_TRUSTED_DEVICE_TTL_MS,
   MAX_TRUSTED_DEVICE_TTL_MS,
   MAX_TRUSTED_DEVICES,
@@ -15,7 +17,7 @@ import {
   type TwoFactorRecord,
 } from '../../../src/server/index.js';
 import { revokeAllDevices } from '../../../src/server/record/devices.js';
-import { codeAt, enrol, overwrite, setup, STEP_MS, stored, wrongCodeAt } from '../../support/fixtures.js';
+import { codeAt, CountingStore, enrol, ManualClock, overwrite, setup, STEP_MS, stored, wrongCodeAt } from '../../support/fixtures.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
@@ -134,8 +136,7 @@ describe('lifetime and options', () => {
       [{ trustDevice: { ttlMs: Number.NaN } }, '"trustDevice.ttlMs"'],
       [{ trustDevice: { ttlMs: Infinity } }, '"trustDevice.ttlMs"'],
       [{ trustDevice: { ttlMs: '86400000' } }, '"trustDevice.ttlMs"'],
-      [{ trustDevice: { label: 42 } }, '"trustDevice.label" must be a string of at most 128 characters'],
-      [{ trustDevice: { label: 'x'.repeat(129) } }, '"trustDevice.label"'],
+      [{ trustDevice: { label: 42 } }, '"trustDevice.label" must be a string'],
       [{ trustDevice: { label: 'a\u0000b' } }, '"trustDevice.label"'],
       [{ trustDevice: { label: 'a\uD800' } }, '"trustDevice.label"'],
     ];
@@ -147,6 +148,33 @@ describe('lifetime and options', () => {
     }
     expect({ gets: ctx.store.gets, writes: ctx.store.writes }).toEqual(before);
     expect(await ctx.twoFactor.verify('alice', code, { trustDevice: { label: 'x'.repeat(128), ttlMs: 1000 } })).toMatchObject({ ok: true });
+  });
+});
+
+describe('trustDevice.label longer than 128 characters', () => {
+  // Facebook's in-app browser on Android (247 characters); Samsung Internet's is 146.
+  const FACEBOOK_UA =
+    'Mozilla/5.0 (Linux; Android 14; SM-S918B Build/UP1A.231005.007; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/126.0.6478 Mobile Safari/537.36 [FB_IAB/FB4A;FBAV/471.0.0.35.79;FBBV/612279468;FBDM/{density=3.0,width=1080,height=2340}]';
+
+  it('a 247-character User-Agent is cut to its first 128 characters, never refused: the sign-in and the device stand', async () => {
+    expect(FACEBOOK_UA).toHaveLength(247);
+    const ctx = await trusted({ label: FACEBOOK_UA });
+    expect(ctx.signIn).toMatchObject({ ok: true, method: 'totp' });
+    const [device] = await ctx.twoFactor.listTrustedDevices('alice');
+    expect(device!.label).toBe(FACEBOOK_UA.slice(0, 128));
+    expect((await ctx.twoFactor.verifyTrustedDevice('alice', ctx.device.token)).ok).toBe(true);
+    // The stored record reads back (its 128-character bound holds).
+    expect(parseRecord((await stored(ctx.store))!.record)).toMatchObject({ devices: [{ label: FACEBOOK_UA.slice(0, 128) }] });
+  });
+
+  it('the cut never splits a surrogate pair: an emoji across the boundary is dropped whole; exactly 128 is kept', async () => {
+    const across = `${'x'.repeat(127)}😀tail`; // the emoji's two code units are the 128th and 129th
+    const ctx = await trusted({ label: across });
+    const [device] = await ctx.twoFactor.listTrustedDevices('alice');
+    expect(device!.label).toBe('x'.repeat(127));
+    const fits = `${'x'.repeat(126)}😀`; // 128 code units, whole
+    const again = await trusted({ label: `${fits}${'y'.repeat(50)}` });
+    expect((await again.twoFactor.listTrustedDevices('alice'))[0]!.label).toBe(fits);
   });
 });
 
@@ -411,5 +439,119 @@ describe('the stored field is bounded (parseRecord)', () => {
     const record = (await withDevices((d) => d)) as TwoFactorRecord;
     expect(parseRecord(record)).toEqual(record);
     for (const none of [undefined, null, []]) expect('devices' in parseRecord({ ...record, devices: none })).toBe(false);
+  });
+});
+
+describe('under encryption, device hashes are keyed with a server key', () => {
+  const k1 = new Uint8Array(32).fill(1);
+  const k2 = new Uint8Array(32).fill(2);
+  const encryption = { keys: { k1 }, current: 'k1' };
+
+  /** The documented keyed hash, with node:crypto as the oracle: HKDF-SHA-256 of the key, then HMAC-SHA-256. */
+  function oracleKeyedHash(key: Uint8Array, userId: string, token: string): string {
+    const deviceKey = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'two-factor trusted device key v1', 32));
+    const bytes = Buffer.from(token.slice('tdv1_'.length), 'base64url');
+    return createHmac('sha256', deviceKey)
+      .update(Buffer.concat([Buffer.from('two-factor trusted device v2'), Buffer.from([0]), Buffer.from(userId, 'utf8'), Buffer.from([0]), bytes]))
+      .digest('base64url');
+  }
+
+  async function trustedUnder(options: Parameters<typeof setup>[0]) {
+    const ctx = setup(options);
+    const { secret } = await enrol(ctx);
+    ctx.clock.advance(STEP_MS);
+    const signIn = await ctx.twoFactor.verify('alice', codeAt(secret, ctx.clock.now()), { trustDevice: { label: 'Firefox' } });
+    if (!signIn.ok || !signIn.trustedDevice) throw new Error('expected a trusted device');
+    return { ...ctx, secret, device: signIn.trustedDevice };
+  }
+
+  /** A device a database writer plants: a token of their own, hashed as they can (no server key). */
+  function planted(ctx: { clock: { now(): number } }, extra: Partial<TrustedDevice> = {}) {
+    const token = `tdv1_${Buffer.alloc(32, 9).toString('base64url')}`;
+    const device: TrustedDevice = { id: Buffer.alloc(16, 9).toString('base64url'), hash: oracleHash('alice', token), label: 'planted', createdAt: ctx.clock.now(), expiresAt: ctx.clock.now() + HOUR_MS, ...extra };
+    return { token, device };
+  }
+
+  it('a new device is stored with kid and the keyed hash (not the unkeyed SHA-256), and verifies', async () => {
+    const ctx = await trustedUnder({ encryption });
+    const [device] = (await stored(ctx.store))!.record.devices!;
+    expect(device).toMatchObject({ kid: 'k1', hash: oracleKeyedHash(k1, 'alice', ctx.device.token) });
+    expect(device!.hash).not.toBe(oracleHash('alice', ctx.device.token));
+    expect(await ctx.twoFactor.verifyTrustedDevice('alice', ctx.device.token)).toEqual({ ok: true, deviceId: ctx.device.deviceId });
+  });
+
+  it("a planted hash of the writer's own token fails: marked keyed (any kid), or unkeyed once allowUnkeyedDevices is false", async () => {
+    const ctx = await trustedUnder({ encryption });
+    for (const kid of ['k1', 'k-unknown']) {
+      const { token, device } = planted(ctx, { kid });
+      await overwrite(ctx.store, 'alice', (record) => ({ ...record, devices: [...record.devices!, device] }));
+      expect(await ctx.twoFactor.verifyTrustedDevice('alice', token), kid).toEqual({ ok: false, reason: 'invalid' });
+      await overwrite(ctx.store, 'alice', (record) => ({ ...record, devices: record.devices!.filter((d) => d.id !== device.id) }));
+    }
+    const strict = createTwoFactor({ store: ctx.store, issuer: 'InworkJobs', now: ctx.clock.now, encryption: { ...encryption, allowUnkeyedDevices: false } });
+    const { token, device } = planted(ctx);
+    await overwrite(ctx.store, 'alice', (record) => ({ ...record, devices: [...record.devices!, device] }));
+    expect(await strict.verifyTrustedDevice('alice', token)).toEqual({ ok: false, reason: 'invalid' });
+    // The trade-off while unkeyed hashes are accepted (the default, so 0.2's devices keep working): the
+    // unkeyed form can be planted.
+    expect(await ctx.twoFactor.verifyTrustedDevice('alice', token)).toMatchObject({ ok: true });
+    // The service's own device is keyed: it verifies either way.
+    expect(await strict.verifyTrustedDevice('alice', ctx.device.token)).toMatchObject({ ok: true });
+  });
+
+  it('keyed under the key that was current: still verifies after a rotation while that key is kept, not once it is removed', async () => {
+    const ctx = await trustedUnder({ encryption });
+    const rotated = createTwoFactor({ store: ctx.store, issuer: 'InworkJobs', now: ctx.clock.now, encryption: { keys: { k1, k2 }, current: 'k2' } });
+    expect(await rotated.verifyTrustedDevice('alice', ctx.device.token)).toMatchObject({ ok: true });
+    const removed = createTwoFactor({ store: ctx.store, issuer: 'InworkJobs', now: ctx.clock.now, encryption: { keys: { k2 }, current: 'k2', allowPlaintext: false } });
+    expect(await removed.verifyTrustedDevice('alice', ctx.device.token)).toEqual({ ok: false, reason: 'invalid' });
+  });
+
+  it('without encryption there is no server key: devices keep the unkeyed hash and no kid', async () => {
+    const ctx = await trustedUnder({});
+    const [device] = (await stored(ctx.store))!.record.devices!;
+    expect(device).toMatchObject({ hash: oracleHash('alice', ctx.device.token) });
+    expect(device).not.toHaveProperty('kid');
+  });
+
+  it('encryption.allowUnkeyedDevices must be a boolean', () => {
+    expect(() => setup({ encryption: { ...encryption, allowUnkeyedDevices: 'no' as never } })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining('"encryption.allowUnkeyedDevices"') }),
+    );
+  });
+});
+
+describe('a device trusted by 0.2.0 (test/fixtures/records-v0.2.0.json): an unkeyed hash', () => {
+  const fixture = JSON.parse(readFileSync(new URL('../../fixtures/records-v0.2.0.json', import.meta.url), 'utf8')) as {
+    keyHex: string;
+    keyId: string;
+    scenarios: { now: number; userId: string; deviceToken: string; deviceId: string; record: TwoFactorRecord }[];
+  };
+  const scenario = fixture.scenarios[0]!;
+  const keyOf = Uint8Array.from(fixture.keyHex.match(/../g)!, (h) => parseInt(h, 16));
+
+  async function loaded(extra: { allowUnkeyedDevices?: boolean } = {}) {
+    const store = new CountingStore();
+    expect(await store.inner.compareAndSet(scenario.userId, null, scenario.record)).toBe(true);
+    const clock = new ManualClock(scenario.now + HOUR_MS);
+    const twoFactor = createTwoFactor({ store, issuer: 'InworkJobs', now: clock.now, encryption: { keys: { [fixture.keyId]: keyOf }, current: fixture.keyId, ...extra } });
+    return { store, twoFactor };
+  }
+
+  it('keeps verifying after the upgrade (no one is signed out), and is re-keyed on that first use', async () => {
+    expect(scenario.record.devices![0]).not.toHaveProperty('kid');
+    const { store, twoFactor } = await loaded();
+    expect(await twoFactor.verifyTrustedDevice(scenario.userId, scenario.deviceToken)).toEqual({ ok: true, deviceId: scenario.deviceId });
+    const [device] = (await stored(store, scenario.userId))!.record.devices!;
+    expect(device).toMatchObject({ id: scenario.deviceId, kid: fixture.keyId });
+    expect(device!.hash).not.toBe(scenario.record.devices![0]!.hash);
+    // Re-keyed: it verifies even where unkeyed hashes are no longer accepted.
+    const strict = createTwoFactor({ store, issuer: 'InworkJobs', encryption: { keys: { [fixture.keyId]: keyOf }, current: fixture.keyId, allowUnkeyedDevices: false }, now: () => scenario.now + 2 * HOUR_MS });
+    expect(await strict.verifyTrustedDevice(scenario.userId, scenario.deviceToken)).toMatchObject({ ok: true });
+  });
+
+  it('with allowUnkeyedDevices false, a 0.2 device not yet re-keyed is invalid (the user types a code once)', async () => {
+    const { twoFactor } = await loaded({ allowUnkeyedDevices: false });
+    expect(await twoFactor.verifyTrustedDevice(scenario.userId, scenario.deviceToken)).toEqual({ ok: false, reason: 'invalid' });
   });
 });

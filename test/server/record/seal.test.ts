@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createTwoFactor } from '../../../src/server/index.js';
-import { codeAt } from '../../../src/testing/index.js';
-import { TwoFactorError } from '../../../src/index.js';
+import { createTwoFactor, type TwoFactorRecord } from '../../../src/server/index.js';
+import { codeAt, ManualClock } from '../../../src/testing/index.js';
+import { generateHotp, TwoFactorError } from '../../../src/index.js';
 import { CHEAP_SCRYPT, CountingStore, enrol, overwrite, setup, STEP_MS, stored, withFactorSecret, wrongCodeAt } from '../../support/fixtures.js';
 
 const key = (fill: number): Uint8Array => new Uint8Array(32).fill(fill);
@@ -205,5 +206,102 @@ describe('secrets at rest', () => {
     const other = createTwoFactor({ store, issuer: 'InworkJobs', now: ctx.clock.now, encryption: { keys: { k1: key(7) }, current: 'k1' } });
     ctx.clock.advance(STEP_MS);
     expect(await other.verify('alice', codeAt(secret, ctx.clock.now()))).toMatchObject({ ok: true });
+  });
+});
+
+describe('a sealed secret is bound to its place: the user and the factor (or the pending enrolment)', () => {
+  const encryption = { keys: { k1: key(1) }, current: 'k1' };
+
+  it('a pending secret moved into the factors does not sign in: DECRYPTION_FAILED', async () => {
+    // The attacker has the password (so can start an enrolment and sees its secret) and can write the
+    // table: without the binding, moving the pending ciphertext into a factor skipped the confirmation.
+    const ctx = setup({ encryption });
+    await enrol(ctx);
+    const planted = await ctx.twoFactor.beginEnrollment('alice', { accountName: 'alice@example.com', label: 'Attacker' });
+    await overwrite(ctx.store, 'alice', (record) => withFactorSecret(record, record.pending!.secret));
+    ctx.clock.advance(STEP_MS);
+    await expect(ctx.twoFactor.verify('alice', codeAt(planted.secret, ctx.clock.now()))).rejects.toMatchObject({
+      code: 'DECRYPTION_FAILED',
+      message: expect.stringContaining('"record.factors.0.secret"'),
+    });
+  });
+
+  it("a factor's ciphertext copied into another factor of the same user fails with DECRYPTION_FAILED", async () => {
+    const ctx = setup({ encryption });
+    const { secret } = await enrol(ctx);
+    ctx.clock.advance(STEP_MS);
+    const second = await ctx.twoFactor.beginEnrollment('alice', { accountName: 'alice@example.com', label: 'Second' });
+    expect(await ctx.twoFactor.confirmEnrollment('alice', codeAt(second.secret, ctx.clock.now()), { proof: codeAt(secret, ctx.clock.now()) })).toMatchObject({ ok: true });
+    await overwrite(ctx.store, 'alice', (record) => ({ ...record, factors: [record.factors[0]!, { ...record.factors[1]!, secret: record.factors[0]!.secret }] }));
+    ctx.clock.advance(STEP_MS);
+    await expect(ctx.twoFactor.verify('alice', codeAt(secret, ctx.clock.now()))).rejects.toMatchObject({
+      code: 'DECRYPTION_FAILED',
+      message: expect.stringContaining('"record.factors.1.secret"'),
+    });
+  });
+
+  it('every seal is marked v 2, and confirming seals the secret again for the new factor (not the pending ciphertext)', async () => {
+    const ctx = setup({ encryption });
+    const enrollment = await ctx.twoFactor.beginEnrollment('alice', { accountName: 'alice@example.com' });
+    const pending = (await stored(ctx.store))!.record.pending!.secret;
+    expect(pending).toMatchObject({ alg: 'A256GCM', kid: 'k1', v: 2 });
+    expect(await ctx.twoFactor.confirmEnrollment('alice', codeAt(enrollment.secret, ctx.clock.now()))).toMatchObject({ ok: true });
+    const factor = (await stored(ctx.store))!.record.factors[0]!.secret;
+    expect(factor).toMatchObject({ alg: 'A256GCM', kid: 'k1', v: 2 });
+    expect(factor).not.toEqual(pending);
+    const imported = await ctx.twoFactor.importFactor('bob', { type: 'hotp', secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', counter: 0 });
+    expect((await stored(ctx.store, 'bob'))!.record.factors[0]).toMatchObject({ id: imported.factorId, secret: { v: 2 } });
+    // A record marked with any other version is refused when read.
+    await overwrite(ctx.store, 'alice', (record) => withFactorSecret(record, { ...(record.factors[0]!.secret as object), v: 3 } as never));
+    await expect(ctx.twoFactor.status('alice')).rejects.toMatchObject({ code: 'STORE_ERROR', message: expect.stringContaining('"record.factors.0.secret.v"') });
+  });
+});
+
+describe('records written by 0.2.0 (test/fixtures/records-v0.2.0.json): secrets bound to the user alone', () => {
+  const fixture = JSON.parse(readFileSync(new URL('../../fixtures/records-v0.2.0.json', import.meta.url), 'utf8')) as {
+    keyHex: string;
+    keyId: string;
+    stepMs: number;
+    scenarios: { name: string; now: number; userId: string; totpSecret: string; hotpSecret: string; hotpNextCounter: number; pendingSecret: string; record: TwoFactorRecord }[];
+  };
+  const scenario = fixture.scenarios[0]!;
+  const keyOf = Uint8Array.from(fixture.keyHex.match(/../g)!, (h) => parseInt(h, 16));
+
+  async function loaded() {
+    const store = new CountingStore();
+    expect(await store.inner.compareAndSet(scenario.userId, null, scenario.record)).toBe(true);
+    const clock = new ManualClock(scenario.now);
+    const twoFactor = createTwoFactor({ store, issuer: 'InworkJobs', now: clock.now, backupCodes: { cost: CHEAP_SCRYPT }, encryption: { keys: { [fixture.keyId]: keyOf }, current: fixture.keyId } });
+    return { store, clock, twoFactor };
+  }
+
+  it('as 0.2.0 wrote it: sealed without v, so with the old associated data', () => {
+    for (const secret of [...scenario.record.factors.map((f) => f.secret), scenario.record.pending!.secret]) {
+      expect(secret).toMatchObject({ alg: 'A256GCM', kid: fixture.keyId });
+      expect(secret).not.toHaveProperty('v');
+    }
+  });
+
+  it('read with the old associated data: status, a TOTP sign-in, an HOTP code and the pending app all work', async () => {
+    const { twoFactor, clock, store } = await loaded();
+    expect(await twoFactor.status(scenario.userId)).toMatchObject({ state: 'enabled', factors: [{ type: 'totp' }, { type: 'hotp' }] });
+    expect((await stored(store, scenario.userId))!.record.factors[0]!.secret).not.toHaveProperty('v'); // reading alone writes nothing
+    clock.advance(fixture.stepMs);
+    expect(await twoFactor.verify(scenario.userId, codeAt(scenario.totpSecret, clock.now()))).toMatchObject({ ok: true, method: 'totp' });
+    expect(await twoFactor.verify(scenario.userId, generateHotp(scenario.hotpSecret, scenario.hotpNextCounter))).toMatchObject({ ok: true, method: 'hotp' });
+  });
+
+  it('sealed again with the new associated data on the next write, then still readable; the pending app confirms', async () => {
+    const { twoFactor, clock, store } = await loaded();
+    clock.advance(fixture.stepMs);
+    expect(await twoFactor.verify(scenario.userId, codeAt(scenario.totpSecret, clock.now()))).toMatchObject({ ok: true });
+    const { record } = (await stored(store, scenario.userId))!;
+    for (const secret of [...record.factors.map((f) => f.secret), record.pending!.secret]) expect(secret).toMatchObject({ kid: fixture.keyId, v: 2 });
+    // A ciphertext of the old form moved between factors now would still open (bound to the user alone),
+    // but none is left in this record: the moved-secret attack is closed for it.
+    clock.advance(fixture.stepMs);
+    const confirmed = await twoFactor.confirmEnrollment(scenario.userId, codeAt(scenario.pendingSecret, clock.now()), { proof: codeAt(scenario.totpSecret, clock.now()) });
+    expect(confirmed).toMatchObject({ ok: true });
+    expect((await twoFactor.listFactors(scenario.userId)).map((f) => f.label)).toEqual(['Authenticator app', 'YubiKey 5', 'New phone']);
   });
 });
