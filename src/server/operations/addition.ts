@@ -78,7 +78,7 @@ async function commitFactor(
   const { codes: backupCodes, hashed } = first ? await codes() : { codes: [], hashed: null };
   const id = newFactorId(record.factors);
   // Sealed for this factor's place: the pending enrolment's ciphertext would not open here.
-  const factor = { ...addition.factor, id, secret: await ctx.sealer.seal(addition.factor.secret, userId, id) } as StoredFactor;
+  const factor = { id, ...addition.factor, secret: await ctx.sealer.seal(addition.factor.secret, userId, id) } as StoredFactor;
   const next = { ...withFactorAdded(base, factor, nowMs, hashed), ...addition.reset, failures: 0, lastFailureAt: null };
   const events: EventBody[] = [
     ...(first ? [{ type: 'enabled' as const, replaced: false }] : []),
