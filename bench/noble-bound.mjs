@@ -56,7 +56,7 @@ export function boundValues(key, algorithm, step, count) {
 }
 
 /**
- * Issue 14's prototype: the two keyed states made with `create()` per call (the whole pad in one
+ * The 0.1 prototype: the two keyed states made with `create()` per call (the whole pad in one
  * `update`), then `_cloneInto` one scratch state per step. A looser bound than boundValues.
  */
 const protoState = {};

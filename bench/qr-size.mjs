@@ -1,6 +1,6 @@
 // SVG size and render time for one typical 120-character otpauth URI at error correction M with a
 // 4-module quiet zone: this library's renderQrSvg (from the built dist/) against npm `qrcode` and the
-// encoders weighed for issue 14 with their own SVG output. `npm run bench` times the same renderers in
+// encoders weighed for 0.1 with their own SVG output. `npm run bench` times the same renderers in
 // its QR group (bench/extras.mjs); this script is the quick stand-alone version.
 //   node bench/qr-size.mjs        (needs dist/: npx tsup)
 import { fileURLToPath, pathToFileURL } from 'node:url';

@@ -48,7 +48,7 @@ if (!dist.core) throw new Error('bench: dist/index.js is missing');
 const extrasDist = extrasDir ? await loadDist(extrasDir) : dist;
 
 const OURS = '@inworkjobs/two-factor';
-// The issue's targets (issue 14): against otpauth's node build (HMAC from node:crypto), against every
+// The 0.1 targets: against otpauth's node build (HMAC from node:crypto), against every
 // pure-JS peer, and against the bound of @noble/hashes driven directly (bench/noble-bound.mjs).
 const PURE_JS = ['otpauth 9.5.2 slim', 'otplib 13', '@oslojs/otp 1.1'];
 const TARGETS = [

@@ -49,7 +49,7 @@ function otpauthAdapter(lib, note) {
 export const BOUND = 'bound: noble keyed once';
 /** Rows that time @noble/hashes itself rather than a library: never "the fastest peer". */
 export const OURS_BYTES = '@inworkjobs/two-factor, bytes in';
-export const PROTOTYPE_BOUND = 'noble create() per call (issue prototype)';
+export const PROTOTYPE_BOUND = 'noble create() per call (0.1 prototype)';
 export const isReference = (lib) => lib === BOUND || lib === OURS_BYTES || lib.startsWith('noble ');
 
 /**
@@ -110,7 +110,7 @@ const adapters = {
   // first is the bound ours is held to; the other two are the slower ways of driving noble, SHA-1 only.
   [BOUND]: () => boundAdapter(boundValues, 'bound, not a peer: noble keyed once (reused pad) + 1 or 3 steps cloned with _cloneInto; bytes in'),
   [PROTOTYPE_BOUND]: () => ({
-    ...boundAdapter(prototypeValues, "not a peer: issue 14's prototype, create() per call for the keyed states + _cloneInto per step; bytes in"),
+    ...boundAdapter(prototypeValues, "not a peer: the 0.1 prototype, create() per call for the keyed states + _cloneInto per step; bytes in"),
     algorithms: ['SHA1'],
   }),
   'noble hmac.create + _cloneInto': () => ({

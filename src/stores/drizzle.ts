@@ -21,9 +21,13 @@ export type DrizzleTwoFactorTable = ReturnType<typeof pgTwoFactorTable> | Return
  * `drizzle(pool)` of `drizzle-orm/node-postgres`, `drizzle-orm/mysql2` or `drizzle-orm/better-sqlite3`).
  */
 export interface DrizzleDatabase {
+  /** Drizzle's query builder for reads. */
   select: (...args: any[]) => any;
+  /** Drizzle's query builder for inserts. */
   insert: (...args: any[]) => any;
+  /** Drizzle's query builder for updates. */
   update: (...args: any[]) => any;
+  /** Drizzle's query builder for deletes. */
   delete: (...args: any[]) => any;
 }
 

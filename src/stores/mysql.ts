@@ -14,6 +14,7 @@ import { mysqlTableSql, userIdKey } from './mysql-rules.js';
  */
 export interface MysqlPool {
   // `any[]`: mysql2 types the values as its own ExecuteValues, which unknown[] is not assignable to.
+  /** mysql2's `execute`: one server-side prepared statement with its values; resolves to `[result, fields]`. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   execute(sql: string, values: any[]): Promise<[unknown, unknown]>;
 }

@@ -11,9 +11,13 @@ import { assertUserId, casArguments, initialVersion, storedRow } from './sql.js'
  * `record String` and `version BigInt` (or `Int`). A generated `prisma.twoFactorRecord` satisfies it.
  */
 export interface PrismaTwoFactorDelegate {
+  /** Reads the row of one user id (`where: { userId }`). */
   findUnique(args: any): PromiseLike<unknown>;
+  /** Inserts a new user's row; a unique violation (`P2002`) means another writer was first. */
   create(args: any): PromiseLike<unknown>;
+  /** Writes the row where user id and version match; `count` 1 means it was written. */
   updateMany(args: any): PromiseLike<{ count: number }>;
+  /** Deletes the row where user id and version match; `count` 1 means it was deleted. */
   deleteMany(args: any): PromiseLike<{ count: number }>;
   /** Prisma's field references; `fields.version.typeName` tells `Int` from `BigInt`. */
   readonly fields?: unknown;
