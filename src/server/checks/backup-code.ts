@@ -66,7 +66,8 @@ export function spendBackupCode(
   if (record.backupCodes !== charged.hashed || record.backupCodesUsed.includes(index)) {
     return {
       refused: {
-        result: failure('invalid', waitFor(settings, record, nowMs)),
+        // A used code counted on the challenge like a wrong one: the browser is told how many are left too.
+        result: { ...failure('invalid', waitFor(settings, record, nowMs)), ...(charged.attemptsLeft === undefined ? {} : { attemptsLeft: charged.attemptsLeft }) },
         events: [{ type: 'verification-failed', operation, reason: 'invalid', method: 'backup-code', failures: record.failures }],
       },
     };

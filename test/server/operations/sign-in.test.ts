@@ -179,6 +179,14 @@ describe('the challenge\'s life and attempt cap', () => {
     expect(await ctx.twoFactor.status('alice')).toMatchObject({ backupCodesRemaining: 10 });
   });
 
+  it('a backup code used before counts on the challenge like a wrong one, and says how many attempts are left', async () => {
+    const ctx = await twoUsers({ throttle: { freeFailures: 10 } });
+    expect(await ctx.twoFactor.verify('alice', ctx.alice.backupCodes[0]!)).toMatchObject({ ok: true, method: 'backup-code' });
+    const challenge = await challengeOf(ctx, 'alice');
+    expect(await ctx.twoFactor.completeSignIn(challenge, ctx.alice.backupCodes[0]!)).toEqual({ ok: false, reason: 'invalid', attemptsLeft: 4 });
+    expect(await ctx.twoFactor.completeSignIn(challenge, ctx.alice.backupCodes[0]!)).toEqual({ ok: false, reason: 'invalid', attemptsLeft: 3 });
+  });
+
   it('wrong codes charge the one per-user budget: a new challenge does not bring new guesses', async () => {
     const ctx = await twoUsers(); // default: 3 free failures, then 1 s, 2 s, …
     const wrong = wrongCodeAt(ctx.alice.secret, ctx.clock.now());
